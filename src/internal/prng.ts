@@ -1,0 +1,27 @@
+/**
+ * A small, fast, seeded PRNG (sfc32 seeded through splitmix32). Deterministic across platforms.
+ * Returns a function producing floats in [0, 1). @internal
+ */
+export function createRng(seed: number): () => number {
+  let s = seed >>> 0;
+  const split = (): number => {
+    s = (s + 0x9e3779b9) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  let a = split();
+  let b = split();
+  let c = split();
+  let d = split();
+  return () => {
+    const t = (((a + b) >>> 0) + d) >>> 0;
+    d = (d + 1) >>> 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) >>> 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) >>> 0;
+    return t / 4294967296;
+  };
+}
