@@ -24,9 +24,10 @@ export type ActionMatch = string | ReadonlyArray<string>;
  * - `{ kind: 'actionWithin', action, where?, days, after? }` — an action of type `action` (with
  *   properties satisfying `where`) happened at most `days` days after the first action (of type
  *   `after`, when given; of any type otherwise). "Asked for a callback within a day of the first visit".
- * - `{ kind: 'activity', minActions, moreThanDays, action? }` — at least `minActions` actions (of
- *   type `action`, when given) and strictly more than `moreThanDays` days between the first and the
- *   last of them. "Browsed for weeks".
+ * - `{ kind: 'activity', minActions, moreThanDays, action?, before? }` — at least `minActions` actions
+ *   (of type `action`, when given) and strictly more than `moreThanDays` days between the first and
+ *   the last of them; with `before`, only actions strictly before the first action of that type count
+ *   (all of them when it never happened). "Browsed for weeks before the request".
  * - `{ kind: 'actionCount', action?, where?, min?, max? }` — the number of matching actions is within
  *   [min, max] (both inclusive, both optional).
  *
@@ -48,7 +49,13 @@ export type SegmentRule =
       readonly days: number;
       readonly after?: ActionMatch;
     }
-  | { readonly kind: 'activity'; readonly minActions: number; readonly moreThanDays: number; readonly action?: ActionMatch }
+  | {
+      readonly kind: 'activity';
+      readonly minActions: number;
+      readonly moreThanDays: number;
+      readonly action?: ActionMatch;
+      readonly before?: ActionMatch;
+    }
   | {
       readonly kind: 'actionCount';
       readonly action?: ActionMatch;
@@ -87,7 +94,13 @@ export const SegmentRuleSchema: z.ZodType<SegmentRule> = z.lazy(() =>
       days: Days,
       after: ActionMatchSchema.optional(),
     }),
-    z.strictObject({ kind: z.literal('activity'), minActions: z.int().min(1), moreThanDays: Days, action: ActionMatchSchema.optional() }),
+    z.strictObject({
+      kind: z.literal('activity'),
+      minActions: z.int().min(1),
+      moreThanDays: Days,
+      action: ActionMatchSchema.optional(),
+      before: ActionMatchSchema.optional(),
+    }),
     z
       .strictObject({
         kind: z.literal('actionCount'),

@@ -99,13 +99,15 @@ export function evaluateSegmentRule(rule: SegmentRule, ctx: RuleContext): Segmen
       return trace('actionWithin', true, `${hit.type} ${hit.id} ${days(hit.ms - ref.ms)} day(s) after the first ${rule.after === undefined ? 'action' : label(rule.after)} ${ref.id} (≤ ${rule.days})`, [ref.id, hit.id]);
     }
     case 'activity': {
-      const hits: TimedAction[] = ctx.actions.filter((a) => typeMatches(rule.action, a.type));
+      const stop = rule.before === undefined ? undefined : ctx.actions.find((a) => typeMatches(rule.before, a.type));
+      const hits: TimedAction[] = ctx.actions.filter((a) => typeMatches(rule.action, a.type) && (stop === undefined || a.ms < stop.ms));
       const first = hits[0];
       const last = hits[hits.length - 1];
       const span = first === undefined || last === undefined ? 0 : last.ms - first.ms;
       const ok = hits.length >= rule.minActions && span > rule.moreThanDays * DAY_MS;
       const ids = first === undefined || last === undefined ? [] : [first.id, last.id];
-      return trace('activity', ok, `${hits.length} ${label(rule.action)} over ${days(span)} day(s) (need ≥ ${rule.minActions} over > ${rule.moreThanDays})`, ids);
+      const scope = stop === undefined ? '' : ` before ${stop.type} ${stop.id}`;
+      return trace('activity', ok, `${hits.length} ${label(rule.action)}${scope} over ${days(span)} day(s) (need ≥ ${rule.minActions} over > ${rule.moreThanDays})`, ids);
     }
     case 'actionCount': {
       const hits = ctx.actions.filter((a) => typeMatches(rule.action, a.type) && matchesAll(rule.where, a.properties));

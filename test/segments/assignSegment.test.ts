@@ -50,6 +50,17 @@ describe('segment rules (hand-derived)', () => {
     expect(holds({ kind: 'activity', action: 'page.viewed', minActions: 3, moreThanDays: 14 }, views(14))).toBe(false);
     expect(holds({ kind: 'activity', action: 'page.viewed', minActions: 4, moreThanDays: 14 }, views(30))).toBe(false);
   });
+  it('activity with `before` counts only actions before the first action of that type', () => {
+    const xs = [
+      { id: 'v1', type: 'page.viewed', at: at(0) },
+      { id: 'v2', type: 'page.viewed', at: at(24) },
+      { id: 'r', type: 'request.submitted', at: at(48) },
+      { id: 'v3', type: 'page.viewed', at: at(20 * 24) },
+    ];
+    expect(holds({ kind: 'activity', action: 'page.viewed', minActions: 3, moreThanDays: 14 }, xs)).toBe(true);
+    expect(holds({ kind: 'activity', action: 'page.viewed', minActions: 3, moreThanDays: 14, before: 'request.submitted' }, xs)).toBe(false);
+    expect(holds({ kind: 'activity', action: 'page.viewed', minActions: 3, moreThanDays: 14, before: 'invoice.paid' }, xs)).toBe(true);
+  });
   it('firstAction, pathStartsWith, pathContains (in order, gaps allowed)', () => {
     const xs = [
       { id: '1', type: 'page.viewed', at: at(0) },
