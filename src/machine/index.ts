@@ -8,3 +8,5 @@ export { applySilence } from './applySilence.js';
 export { replay } from './replay.js';
 export type { ReplayOptions, ReplayResult, ReplayCounts, RejectedAction, ReplayRejectionReason } from './replay.js';
 export type { MachineResult, MachineSuccess, MachineRejection, MachineRejectionReason, MachineEffect, MachineOutcome, EffectOrigin } from './MachineResult.js';
+export { checkFunnel } from './checkFunnel.js';
+export type { FunnelCheckReport, StageReachability } from './checkFunnel.js';
