@@ -255,7 +255,8 @@ export function generateB2BDataset(options?: B2BDatasetOptions): B2BDataset {
       const first = created - uniform(0.01, 1) * DAY - span;
       const views = 4 + Math.floor(rng() * 10);
       emit('page.viewed', first, leadId, undefined, { page: pick(PAGES) });
-      for (let v = 1; v < views; v++) emit('page.viewed', first + rng() * span, leadId, undefined, { page: pick(PAGES) });
+      emit('page.viewed', first + span, leadId, undefined, { page: '/pricing' });
+      for (let v = 2; v < views; v++) emit('page.viewed', first + rng() * span, leadId, undefined, { page: pick(PAGES) });
       const downloads = 1 + Math.floor(rng() * 2);
       for (let v = 0; v < downloads; v++) emit('content.downloaded', first + rng() * span, leadId, undefined, { asset: pick(ASSETS) });
       if (noise) for (let v = Math.floor(rng() * 4); v > 0; v--) emit('email.opened', first + rng() * span, leadId, undefined, { campaign: pick(CAMPAIGNS) });
