@@ -162,7 +162,12 @@ export function runDemo(options: DemoOptions): string {
     for (const t of sample.history) line(`  ${day(t.at)}  ${(t.from ?? '(new)').padEnd(11)} → ${t.to.padEnd(11)} ${causeOf(t, byId)}`);
     if (funnel.scoring !== undefined) {
       const s = scoreLead(funnel.scoring, { attributes: truth?.attributes ?? {}, actions: leadActions }, { now: sample.createdAt });
-      const top = s.items.map((i) => `${i.ruleId} ${i.points.toFixed(1)}`).join(', ');
+      const perRule = new Map<string, { points: number; times: number }>();
+      for (const i of s.items) {
+        const r = perRule.get(i.ruleId) ?? { points: 0, times: 0 };
+        perRule.set(i.ruleId, { points: r.points + i.points, times: r.times + 1 });
+      }
+      const top = [...perRule].map(([id, r]) => `${id} ${r.points.toFixed(1)}${r.times > 1 ? ` (${r.times}×)` : ''}`).join(', ');
       line(`  lead score when the deal was created: ${s.score.toFixed(1)} → ${s.stage.toUpperCase()} (${top})`);
     }
     line();
