@@ -135,3 +135,25 @@ describe('leadScorer as a trigger condition', () => {
     expect(move?.cause).toMatchObject({ type: 'action', actionId: 'a3', ruleId: 'sql' });
   });
 });
+
+describe('docs/concepts.md worked example', () => {
+  it('scores 5 + 6 + 10 = 21 → MQL', () => {
+    const m: LeadScoring = {
+      thresholds: { mql: 15, sql: 30 },
+      rules: [
+        { id: 'demo', points: 20, action: 'demo.requested', where: [], halfLifeDays: 7 },
+        { id: 'pricing', points: 3, action: 'page.viewed', where: [{ field: 'page', op: 'eq', value: '/pricing' }], maxTimes: 2 },
+        { id: 'big', points: 10, where: [], attribute: { field: 'employees', op: 'gte', value: 200 } },
+      ],
+    };
+    const pricing = (id: string, d: string) => ({ id, type: 'page.viewed', at: `2026-03-${d}T00:00:00Z`, properties: { page: '/pricing' } });
+    const r = scoreLead(m, { attributes: { employees: 500 }, actions: [{ id: 'd', type: 'demo.requested', at: '2026-03-01' }, pricing('p1', '10'), pricing('p2', '13'), pricing('p3', '14')] }, { now: '2026-03-15' });
+    expect(r.items.map((i) => [i.ruleId, i.actionId, i.decay, i.points])).toEqual([
+      ['demo', 'd', 0.25, 5],
+      ['pricing', 'p2', 1, 3],
+      ['pricing', 'p3', 1, 3],
+      ['big', null, 1, 10],
+    ]);
+    expect([r.score, r.stage]).toEqual([21, 'mql']);
+  });
+});
