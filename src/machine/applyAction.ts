@@ -5,7 +5,7 @@ import type { Funnel } from '../model/funnel.js';
 import { compileFunnel } from '../triggers/compileFunnel.js';
 import { dealView } from '../triggers/dealView.js';
 import { scoreGetter, type MatchOptions } from '../triggers/matchAction.js';
-import { toIso, toMs } from '../triggers/time.js';
+import { toIso } from '../triggers/time.js';
 import { checkAction, commitAction, decideAction, rejection } from './engine.js';
 import { immer } from './immer.js';
 import type { MachineEffect, MachineResult } from './MachineResult.js';
@@ -74,7 +74,7 @@ export interface ApplyActionOptions extends MatchOptions {}
  */
 export function applyAction(funnel: Funnel, deal: Deal, action: CustomerAction, options?: ApplyActionOptions): MachineResult {
   const c = compileFunnel(funnel);
-  const ms = checkAction(c, action, ['action'], toMs);
+  const ms = checkAction(c, action, null);
   const view = dealView(c, deal);
   if (action.dealId !== undefined && action.dealId !== deal.id) {
     fail('INVALID_INPUT', `the deal's id "${deal.id}"`, action.dealId, ['action', 'dealId']);
