@@ -281,3 +281,26 @@ export function freezeDeal(deal: Deal): Deal {
   Object.freeze(deal.triggerCounts);
   return Object.freeze(deal);
 }
+
+/** Freezes a list of effects built by the machine (each effect and its origin; params come frozen from the funnel). */
+export function freezeEffects(effects: MachineEffect[]): ReadonlyArray<MachineEffect> {
+  for (const e of effects) {
+    Object.freeze(e.origin);
+    Object.freeze(e);
+  }
+  return Object.freeze(effects);
+}
+
+/**
+ * The base immer may share with its result. Immer freezes every subtree it shares, so a deal that is
+ * not frozen (not made by the machine or `parseDeal`) is copied first: the caller's objects are never
+ * frozen in place.
+ */
+export function ownedBase(deal: Deal): Deal {
+  if (Object.isFrozen(deal) && Object.isFrozen(deal.history) && Object.isFrozen(deal.actions) && Object.isFrozen(deal.attributes)) return deal;
+  try {
+    return structuredClone(deal);
+  } catch (cause) {
+    return fail('INVALID_INPUT', 'a deal made of plain data', cause instanceof Error ? cause.message : cause, ['deal']);
+  }
+}
