@@ -9,8 +9,13 @@ import { checkMove, moveDeal, rejection, type Refusal, freezeEffects, ownedBase 
 import { immer } from './immer.js';
 import type { MachineEffect, MachineResult } from './MachineResult.js';
 
-/** Fields every command carries: when, and optionally who. */
-interface CommandBase {
+/**
+ * The fields every {@link DealCommand} carries: when it happened, and optionally who issued it.
+ *
+ * @category Machine
+ * @since 0.1.0
+ */
+export interface DealCommandBase {
   /** When the command happened (commands are facts too; the clock is never read). */
   readonly at: TimestampInput;
   /** Who issued it (recorded in the transition's cause). */
@@ -32,10 +37,10 @@ interface CommandBase {
  * @since 0.1.0
  */
 export type DealCommand =
-  | (CommandBase & { readonly type: 'moveTo'; readonly stageId: string })
-  | (CommandBase & { readonly type: 'win'; readonly stageId?: string })
-  | (CommandBase & { readonly type: 'lose'; readonly reason: string; readonly stageId?: string })
-  | (CommandBase & { readonly type: 'reopen'; readonly stageId?: string });
+  | (DealCommandBase & { readonly type: 'moveTo'; readonly stageId: string })
+  | (DealCommandBase & { readonly type: 'win'; readonly stageId?: string })
+  | (DealCommandBase & { readonly type: 'lose'; readonly reason: string; readonly stageId?: string })
+  | (DealCommandBase & { readonly type: 'reopen'; readonly stageId?: string });
 
 function lastOpenStage(c: CompiledFunnel, deal: Deal): number {
   if (deal.lostAtStageId !== null) {
