@@ -112,9 +112,9 @@ const [START, NEW, IN, OUT, REOPEN, WON, LOST, CHANGE, END] = [0, 1, 2, 3, 4, 5,
  *   { id: 'b', funnelId: 'b2b', createdAt: '2026-03-06', stageId: 'lead', amount: { amount: '40.00', currency: 'EUR' } },
  * ], funnel);
  * const w = pipelineWaterfall(table, '2026-03-02', '2026-03-31');
- * w.total.count // => { start: 1, new: 1, movedIn: 1, movedOut: 1, reopened: 0, won: 1, lost: 0, amountChange: 0, end: 1 }
+ * w.total.count // => { start: 1, new: 1, movedIn: 0, movedOut: 0, reopened: 0, won: 1, lost: 0, amountChange: 0, end: 1 }
  * w.total.value[0].end // => '40.00'
- * w.stages[1].count.won // => 1
+ * w.stages[1].count // => { start: 0, new: 0, movedIn: 1, movedOut: 0, reopened: 0, won: 1, lost: 0, amountChange: 0, end: 0 }
  * ```
  */
 export function pipelineWaterfall(table: DealTable, from: TimestampInput, to: TimestampInput): PipelineWaterfallReport {
