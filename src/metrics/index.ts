@@ -4,3 +4,5 @@ export { pipelineAt } from './pipelineAt.js';
 export type { PipelineAtOptions, PipelineAtReport, PipelineGroup, PipelineStage } from './pipelineAt.js';
 export { pipelineWaterfall } from './pipelineWaterfall.js';
 export type { PipelineWaterfallReport, WaterfallFlows, WaterfallStage } from './pipelineWaterfall.js';
+export { timeInStage } from './timeInStage.js';
+export type { StayStats, TimeInStageGroup, TimeInStageOptions, TimeInStageReport, TimeInStageStage } from './timeInStage.js';
