@@ -133,12 +133,14 @@ export function pipelineAt(table: DealTable, at: TimestampInput, options: Pipeli
   const { histTo, histStatus, currencyIndex } = table;
   for (let i = 0; i < table.size; i++) {
     if ((table.createdAt[i] as number) > t) continue;
-    const r = lastRowAt(table, i, t);
+    // fast path: the whole history is known at t (the usual case for "now")
+    const last = (table.histStart[i + 1] as number) - 1;
+    const r = last >= (table.histStart[i] as number) && (table.histAt[last] as number) <= t ? last : lastRowAt(table, i, t);
     if (r < 0 || histStatus[r] !== DEAL_OPEN) continue;
     const s = histTo[r] as number;
     const g = groups === null ? 0 : (groups.index[i] as number);
     const ci = currencyIndex[i] as number;
-    const amt = ci < 0 ? Number.NaN : amountAfterRow(table, i, r);
+    const amt = ci < 0 ? Number.NaN : h === undefined ? (table.amountMinor[i] as number) : amountAfterRow(table, i, r);
     // the deal's group, then the total (the same slot when not grouped)
     for (let slot = g; ; slot = TOTAL) {
       const cell = slot * S + s;
