@@ -149,32 +149,7 @@ export function timeInStage(table: DealTable, options: TimeInStageOptions = {}):
   const { histStart, histTo, histAt, histStatus } = table;
   const hasNow = now === now;
   if (visits === 'each') {
-    // hot path: every visit is one stay, written straight into (cell, duration) arrays
-    for (let i = 0; i < table.size; i++) {
-      const base = (groups === null ? 0 : (groups.index[i] as number)) * S;
-      const hi = histStart[i + 1] as number;
-      let cur = -1; // stage of the running stay, -1 when none
-      let start = 0;
-      for (let k = histStart[i] as number; k < hi; k++) {
-        const at = histAt[k] as number;
-        if (hasNow && at > now) break;
-        const to = histTo[k] as number;
-        const open = histStatus[k] === DEAL_OPEN;
-        if (cur >= 0 && (!open || to !== cur)) {
-          cellOf[w] = (base + cur) * 2;
-          dur[w++] = at - start;
-          cur = -1;
-        }
-        if (open && cur < 0 && isOpen[to] === 1) {
-          cur = to;
-          start = at;
-        }
-      }
-      if (cur >= 0 && hasNow) {
-        cellOf[w] = (base + cur) * 2 + 1;
-        dur[w++] = now - start;
-      }
-    }
+    w = collectStays(table, groups === null ? null : groups.index, S, isOpen, now, cellOf, dur);
   } else {
     // visits added up per deal and stage; the sum is ongoing when the last visit is
     const acc = new Float64Array(S);
@@ -291,4 +266,37 @@ function statsFrom(buf: Float64Array, lo: number, hi: number): StayStats {
   const h5 = Math.floor(0.5 * (n - 1));
   const median = h5 + 1 <= h9 ? (quantileInPlace(buf, lo, lo + h9 + 1, 0.5 * (n - 1) / h9) as number) : (quantileInPlace(buf, lo, hi, 0.5) as number);
   return { count: n, mean: sum / n / DAY_MS, median: median / DAY_MS, p90: p90 / DAY_MS };
+}
+
+/** The hot loop of {@link timeInStage} for `visits: 'each'` (a top-level function so V8 keeps its locals in registers). */
+function collectStays(table: DealTable, groupIndex: Int32Array | null, S: number, isOpen: Uint8Array, now: number, cellOf: Int32Array, dur: Float64Array): number {
+  const { histStart, histTo, histAt, histStatus } = table;
+  const hasNow = now === now;
+  let w = 0;
+  for (let i = 0; i < table.size; i++) {
+    const base = (groupIndex === null ? 0 : (groupIndex[i] as number)) * S;
+    const hi = histStart[i + 1] as number;
+    let cur = -1; // stage of the running stay, -1 when none
+    let start = 0;
+    for (let k = histStart[i] as number; k < hi; k++) {
+      const at = histAt[k] as number;
+      if (hasNow && at > now) break;
+      const to = histTo[k] as number;
+      const open = histStatus[k] === DEAL_OPEN;
+      if (cur >= 0 && (!open || to !== cur)) {
+        cellOf[w] = (base + cur) * 2;
+        dur[w++] = at - start;
+        cur = -1;
+      }
+      if (open && cur < 0 && isOpen[to] === 1) {
+        cur = to;
+        start = at;
+      }
+    }
+    if (cur >= 0 && hasNow) {
+      cellOf[w] = (base + cur) * 2 + 1;
+      dur[w++] = now - start;
+    }
+  }
+  return w;
 }
