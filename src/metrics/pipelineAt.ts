@@ -195,6 +195,7 @@ function accumulateOpen(
   money: MoneyCells,
 ): void {
   const { histTo, histStatus, currencyIndex, histAmountMinor: h } = table;
+  const num = money.num;
   const { status, stage } = table;
   for (let i = 0; i < table.size; i++) {
     let s: number;
@@ -216,8 +217,14 @@ function accumulateOpen(
       const cell = slot * S + s;
       counts[cell] = (counts[cell] as number) + 1;
       if (amt === amt) {
-        money.add((cell * C + ci) * 2, amt);
-        money.add((cell * C + ci) * 2 + 1, 1);
+        const m = (cell * C + ci) * 2;
+        if (num !== null) {
+          num[m] = (num[m] as number) + amt;
+          num[m + 1] = (num[m + 1] as number) + 1;
+        } else {
+          money.add(m, amt);
+          money.add(m + 1, 1);
+        }
       }
       if (slot === TOTAL) break;
     }
