@@ -1,6 +1,8 @@
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { DealInput } from '../../src/index.js';
-import { DEAL_LOST, DEAL_OPEN, DEAL_WON, DealTable, dealTableAsOf, defineFunnel, isFunnelError } from '../../src/index.js';
+import { DEAL_LOST, DEAL_OPEN, DEAL_WON, DealTable, dealTableAsOf, defineFunnel, isFunnelError, pipelineAt } from '../../src/index.js';
+import { rawDealsArb, tableOf } from '../arbitraries/deals.js';
 
 const funnel = defineFunnel({
   id: 'b2b',
@@ -151,4 +153,23 @@ describe('dealTableAsOf', () => {
   it('rejects an invalid instant', () => {
     expect(() => dealTableAsOf(table, 'yesterday')).toThrow(/at/);
   });
+});
+
+describe('dealTableAsOf laws', () => {
+  test.prop([rawDealsArb, fc.integer({ min: 0, max: 1_500_000 })], { numRuns: 80 })(
+    'the pipeline at a date is the same from the full table and from the table as of that date',
+    (deals, at) => {
+      const table = tableOf(deals);
+      const then = dealTableAsOf(table, at);
+      expect(pipelineAt(then, at).total).toEqual(pipelineAt(table, at).total);
+      expect(then.size).toBe(deals.filter((d) => d.createdAt <= at).length);
+      // no history row after `at`; histories stay sorted
+      for (let i = 0; i < then.size; i++) {
+        for (let k = then.histStart[i] as number; k < (then.histStart[i + 1] as number); k++) {
+          expect(then.histAt[k]).toBeLessThanOrEqual(at);
+          if (k > (then.histStart[i] as number)) expect(then.histAt[k]).toBeGreaterThanOrEqual(then.histAt[k - 1] as number);
+        }
+      }
+    },
+  );
 });
