@@ -173,3 +173,32 @@ describe('dealTableAsOf laws', () => {
     },
   );
 });
+
+describe('DealTable.fromColumns with CSR history', () => {
+  it('rebuilds the same table from another table’s columns', () => {
+    const a = DealTable.fromRows(rows, funnel);
+    const b = DealTable.fromColumns(
+      {
+        dealIds: a.dealIds,
+        createdAt: a.createdAt,
+        stage: a.stage,
+        status: a.status,
+        lostAtStage: a.lostAtStage,
+        closedAt: a.closedAt,
+        amountMinor: a.amountMinor,
+        currencyIndex: a.currencyIndex,
+        currencies: a.currencies,
+        histStart: a.histStart,
+        histFrom: a.histFrom,
+        histTo: a.histTo,
+        histAt: a.histAt,
+        histStatus: a.histStatus,
+      },
+      funnel,
+    );
+    for (const key of ['stage', 'status', 'lostAtStage', 'closedAt', 'amountMinor', 'histStart', 'histFrom', 'histTo', 'histAt', 'histStatus'] as const) {
+      expect(Array.from(b[key])).toEqual(Array.from(a[key]));
+    }
+    expect(() => DealTable.fromColumns({ dealIds: ['x'], createdAt: [0], stage: [0], histStart: [0, 1, 2], histFrom: [-1], histTo: [0], histAt: [0] }, funnel)).toThrow(/histStart/);
+  });
+});
