@@ -10,12 +10,12 @@ import { immer } from './immer.js';
 import type { MachineEffect, MachineResult } from './MachineResult.js';
 
 /**
- * The fields every {@link DealCommand} carries: when it happened, and optionally who issued it.
+ * Fields every {@link DealCommand} carries: when, and optionally who.
  *
  * @category Machine
  * @since 0.1.0
  */
-export interface DealCommandBase {
+export interface CommandBase {
   /** When the command happened (commands are facts too; the clock is never read). */
   readonly at: TimestampInput;
   /** Who issued it (recorded in the transition's cause). */
@@ -37,10 +37,10 @@ export interface DealCommandBase {
  * @since 0.1.0
  */
 export type DealCommand =
-  | (DealCommandBase & { readonly type: 'moveTo'; readonly stageId: string })
-  | (DealCommandBase & { readonly type: 'win'; readonly stageId?: string })
-  | (DealCommandBase & { readonly type: 'lose'; readonly reason: string; readonly stageId?: string })
-  | (DealCommandBase & { readonly type: 'reopen'; readonly stageId?: string });
+  | (CommandBase & { readonly type: 'moveTo'; readonly stageId: string })
+  | (CommandBase & { readonly type: 'win'; readonly stageId?: string })
+  | (CommandBase & { readonly type: 'lose'; readonly reason: string; readonly stageId?: string })
+  | (CommandBase & { readonly type: 'reopen'; readonly stageId?: string });
 
 function lastOpenStage(c: CompiledFunnel, deal: Deal): number {
   if (deal.lostAtStageId !== null) {
