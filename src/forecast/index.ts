@@ -1,1 +1,26 @@
-export {};
+export type { InsufficientHistory, IntervalMethod, ProbabilityEstimate } from './shared.js';
+export {
+  stageWinProbabilities,
+  type OdooStageEstimate,
+  type PathAwareStageEstimate,
+  type StageWinProbabilitiesOptions,
+  type StageWinProbabilitiesReport,
+  type StageWinProbability,
+  type StageWinProbabilityGroup,
+} from './stageWinProbabilities.js';
+export {
+  weightedPipeline,
+  type StageProbabilitySource,
+  type WeightedPipelineCell,
+  type WeightedPipelineOptions,
+  type WeightedPipelineReport,
+  type WeightedPipelineRow,
+} from './weightedPipeline.js';
+export {
+  markovForecast,
+  type MarkovForecastOptions,
+  type MarkovForecastReport,
+  type MarkovImprovement,
+  type MarkovStage,
+  type MarkovTransition,
+} from './markovForecast.js';
