@@ -24,3 +24,13 @@ export {
   type MarkovStage,
   type MarkovTransition,
 } from './markovForecast.js';
+export {
+  timeToClose,
+  type ProbabilityWithInterval,
+  type TimeToCloseHorizon,
+  type TimeToCloseOptions,
+  type TimeToCloseQuantile,
+  type TimeToCloseReport,
+} from './timeToClose.js';
+export { forecastRevenue, type ForecastRevenueOptions, type ForecastRevenueReport } from './forecastRevenue.js';
+export { exactRevenueDistribution, type ExactRevenueDistributionOptions, type ExactRevenueDistributionReport } from './exactRevenueDistribution.js';
