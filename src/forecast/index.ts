@@ -36,3 +36,5 @@ export { forecastRevenue, type ForecastRevenueOptions, type ForecastRevenueRepor
 export { exactRevenueDistribution, type ExactRevenueDistributionOptions, type ExactRevenueDistributionReport } from './exactRevenueDistribution.js';
 export { reverseFunnel, type ReverseFunnelOptions, type ReverseFunnelReport, type ReverseFunnelStep } from './reverseFunnel.js';
 export { targetGap, type GapCandidate, type TargetGapOptions, type TargetGapReport } from './targetGap.js';
+export { calibration, type CalibrationOptions, type CalibrationReport, type CalibrationRow } from './calibration.js';
+export { backtest, type ReliabilityBin, type BacktestAccuracy, type BacktestForecast, type BacktestForecaster, type BacktestOptions, type BacktestOrigin, type BacktestProbabilityAccuracy, type BacktestReport } from './backtest.js';
