@@ -68,6 +68,12 @@ export interface BacktestOptions {
   readonly seed?: number;
   /** Minimum sample for learned estimates (default 30). */
   readonly minSample?: number;
+  /**
+   * Amount of the deals open at an origin: `'recorded'` (default: as the table has it — beware that
+   * many exports only fill the amount once a deal closes, which leaks the outcome) or `'meanWon'`
+   * (every open deal valued at the mean amount of the deals won before the origin, no leakage).
+   */
+  readonly openAmount?: 'recorded' | 'meanWon';
   /** Cancels between origins (FunnelError ABORTED). */
   readonly signal?: AbortSignal;
 }
@@ -160,7 +166,7 @@ export interface BacktestProbabilityAccuracy {
  */
 export interface BacktestReport {
   /** The rules behind the numbers. */
-  readonly basis: { readonly currency: string; readonly horizon: 'next calendar month (UTC)'; readonly runRateMonths: number; readonly simulations: number; readonly seed: number; readonly origins: readonly string[] };
+  readonly basis: { readonly currency: string; readonly openAmount: 'recorded' | 'meanWon'; readonly horizon: 'next calendar month (UTC)'; readonly runRateMonths: number; readonly simulations: number; readonly seed: number; readonly origins: readonly string[] };
   /** Per origin. */
   readonly origins: readonly BacktestOrigin[];
   /** The comparison table, best WAPE first. */
@@ -169,6 +175,30 @@ export interface BacktestReport {
   readonly probabilities: readonly BacktestProbabilityAccuracy[];
   /** The forecaster with the lowest WAPE, and its WAPE relative to the runner-up (e.g. 0.8 = 20% lower error). */
   readonly best: { readonly forecaster: BacktestForecaster; readonly wape: number; readonly runnerUp: BacktestForecaster | null; readonly ratioToRunnerUp: number | null } | null;
+}
+
+/** The as-of table with open deals valued at the mean won amount before `at` (for `openAmount: 'meanWon'`). */
+function valueOpen(past: DealTable, at: number, c: number, mode: 'recorded' | 'meanWon'): DealTable {
+  if (mode === 'recorded' || c < 0) return past;
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < past.size; i++) {
+    const a = past.amountMinor[i] as number;
+    if ((past.status[i] as number) === DEAL_WON && (past.currencyIndex[i] as number) === c && !Number.isNaN(a) && (past.closedAt[i] as number) <= at) {
+      sum += a;
+      n++;
+    }
+  }
+  if (n === 0) return past;
+  const mean = Math.round(sum / n);
+  const amountMinor = Float64Array.from(past.amountMinor);
+  const currencyIndex = Int32Array.from(past.currencyIndex);
+  for (let i = 0; i < past.size; i++) {
+    if ((past.status[i] as number) !== DEAL_OPEN) continue;
+    amountMinor[i] = mean;
+    currencyIndex[i] = c;
+  }
+  return { ...past, amountMinor, currencyIndex };
 }
 
 function monthStartOf(t: number): number {
@@ -219,6 +249,8 @@ export function backtest(table: DealTable, options: BacktestOptions = {}): Backt
   const simulations = options.simulations ?? 500;
   const seed = options.seed ?? 1;
   const minSample = checkMinSample(options.minSample);
+  const openAmount = options.openAmount ?? 'recorded';
+  if (openAmount !== 'recorded' && openAmount !== 'meanWon') fail('INVALID_OPTION', "'recorded' or 'meanWon'", openAmount, ['options', 'openAmount']);
   const last = latestTime(table);
   let origins: number[];
   if (options.origins !== undefined) {
@@ -273,7 +305,7 @@ export function backtest(table: DealTable, options: BacktestOptions = {}): Backt
     const end = endOfMonth(at + 1);
     const y = wonIn(at, end);
     actual.push(y);
-    const past = dealTableAsOf(table, at);
+    const past = valueOpen(dealTableAsOf(table, at), at, c, openAmount);
     const open = openDeals(past, at);
     const { position } = stageOrder(past);
     const row: BacktestForecast[] = [];
@@ -379,7 +411,7 @@ export function backtest(table: DealTable, options: BacktestOptions = {}): Backt
     reliability: reliability(e.p, e.o, 10),
   }));
   return {
-    basis: { currency, horizon: 'next calendar month (UTC)', runRateMonths: k, simulations, seed, origins: origins.map(isoOf) },
+    basis: { currency, openAmount, horizon: 'next calendar month (UTC)', runRateMonths: k, simulations, seed, origins: origins.map(isoOf) },
     origins: originRows,
     accuracy,
     probabilities,
