@@ -95,7 +95,7 @@ export interface TargetGapReport {
     readonly latestEntry: string;
     /** true when latestEntry is before now: only deals already in the funnel can help. */
     readonly tooLate: boolean;
-    /** Reverse funnel for dealsNeeded wins (goals override learned rates); null when not computable. */
+    /** Reverse funnel for the gap (wins needed = gap / average size, back through the stage conversions, goals overriding learned rates) — ignoring timing; null when not computable. */
     readonly topOfFunnel: ReverseFunnelReport | null;
   };
   /** Open deals past the first stage ranked by expected contribution. */
@@ -109,8 +109,8 @@ export interface TargetGapReport {
  * and age of each deal, Aalen–Johansen), or — when only an average cycle is known (`cycleDays`) — from
  * the stage probability × (1 − e^(−days left / cycle)) (an exponential close time with that mean).
  * New pipeline needed = gap / (average won amount × P(a deal entering now wins in time)); it must enter
- * by periodEnd − the median days to win (or − cycleDays); the reverse funnel turns it into leads at the
- * top using learned conversions, with `conversionGoals` overriding them. Candidates: open deals past the
+ * by periodEnd − the median days to win (or − cycleDays); the reverse funnel turns the gap into wins and
+ * leads needed at the top using learned conversions, with `conversionGoals` overriding them. Candidates: open deals past the
  * first stage, ranked by amount × P(win in time); `closesGap` marks the shortest prefix whose amounts
  * cover the gap if all of them are won.
  *
@@ -207,12 +207,12 @@ export function targetGap(table: DealTable, options: TargetGapOptions): TargetGa
   const avg = wonCount === 0 ? 0 : wonSum / wonCount;
   const dealsNeeded = gap === 0 ? 0 : newWin > 0 && avg > 0 ? gap / (avg * newWin) : null;
   let topOfFunnel: ReverseFunnelReport | null = null;
-  if (dealsNeeded !== null && dealsNeeded > 0 && avg > 0) {
+  if (gap > 0 && avg > 0) {
     try {
       topOfFunnel = reverseFunnel({
         table,
         now,
-        target: moneyOut(Math.ceil(dealsNeeded * avg), currency),
+        target: moneyOut(Math.ceil(gap), currency),
         averageDealSize: moneyOut(Math.round(avg), currency),
         stages: openStages.map((s) => table.stageIds[s] as string),
         rates: { ...(options.conversionGoals ?? {}) },
