@@ -7,6 +7,7 @@ import type { TimestampInput } from '../model/time.js';
 import { endOfMonth, forecastRevenue } from './forecastRevenue.js';
 import { markovForecast } from './markovForecast.js';
 import { checkAbort, checkMinSample, DEAL_OPEN, DEAL_WON, days, epoch, isoOf, latestTime, moneyIn, moneyOut, openDeals, pickCurrency, stageOrder, buildCloseModel, winWithin } from './shared.js';
+import type { AbortSignalLike } from './shared.js';
 import { dealProbabilities, resolveStageProbabilities } from './weightedPipeline.js';
 
 /**
@@ -75,7 +76,7 @@ export interface BacktestOptions {
    */
   readonly openAmount?: 'recorded' | 'meanWon';
   /** Cancels between origins (FunnelError ABORTED). */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   winWithin,
   type CloseModel,
 } from './shared.js';
+import type { AbortSignalLike } from './shared.js';
 import { dealProbabilities, resolveStageProbabilities, type StageProbabilitySource } from './weightedPipeline.js';
 
 /**
@@ -54,7 +55,7 @@ export interface ForecastRevenueOptions {
   /** Called after each batch of simulations with (done, total). */
   readonly onProgress?: (done: number, total: number) => void;
   /** Cancels a long run: the function throws FunnelError ABORTED. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignalLike;
 }
 
 /**

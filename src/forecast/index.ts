@@ -1,4 +1,4 @@
-export type { InsufficientHistory, IntervalMethod, ProbabilityEstimate } from './shared.js';
+export type { AbortSignalLike, InsufficientHistory, IntervalMethod, ProbabilityEstimate } from './shared.js';
 export {
   stageWinProbabilities,
   type OdooStageEstimate,

@@ -63,6 +63,18 @@ export interface ProbabilityEstimate {
  */
 export type IntervalMethod = 'wilson' | 'jeffreys';
 
+/**
+ * The part of an `AbortSignal` the library reads: a long computation checks `aborted` between
+ * batches and throws FunnelError `ABORTED` once it is true. Any `AbortController().signal` fits.
+ *
+ * @category Forecast
+ * @since 0.1.0
+ */
+export interface AbortSignalLike {
+  /** true once the computation should stop. */
+  readonly aborted: boolean;
+}
+
 /** @internal */
 export function insufficient(n: number, needed: number): InsufficientHistory {
   return { ok: false, reason: 'insufficientHistory', n, needed };
@@ -178,7 +190,7 @@ export function days(ms: number): number {
 }
 
 /** Throws ABORTED when the signal is aborted. @internal */
-export function checkAbort(signal: AbortSignal | undefined): void {
+export function checkAbort(signal: AbortSignalLike | undefined): void {
   if (signal?.aborted === true) throw new FunnelError('ABORTED', 'funnelwise: the computation was aborted through its AbortSignal', { path: ['options', 'signal'] });
 }
 

@@ -1,11 +1,13 @@
 /**
  * Seeded Monte-Carlo of S = Σ_i X_i·a_i (X_i ~ Bernoulli(p_i), independent) plus a compound Poisson
  * term (K ~ Poisson(μ) extra wins, each with an amount drawn uniformly from an empirical list).
- * Typed arrays, no allocation in the inner loop; the PRNG is `createRng(seed)` (sfc32), drawn in a
- * fixed order, so the same seed gives the same totals on every platform. @internal
+ * Typed arrays, no allocation in the inner loop; the PRNG is the stream of `createRng(seed)` (sfc32)
+ * with its step inlined, and u < p is tested as the integer draw t < p·2³² (the same comparison,
+ * without a division). Draws happen in a fixed order, so the same seed gives the same totals on every
+ * platform. @internal
  */
 import { FunnelError } from '../errors/FunnelError.js';
-import { createRng } from './prng.js';
+import { rngState } from './prng.js';
 
 /** Options of {@link simulateRevenue}. @internal */
 export interface SimulationInput {
@@ -18,7 +20,7 @@ export interface SimulationInput {
   /** Amounts to draw the extra wins from (uniformly). */
   readonly extraAmounts?: Float64Array;
   readonly onProgress?: (done: number, total: number) => void;
-  readonly signal?: AbortSignal;
+  readonly signal?: { readonly aborted: boolean } | undefined;
 }
 
 function poisson(mu: number, rng: () => number): number {
@@ -43,11 +45,33 @@ function poisson(mu: number, rng: () => number): number {
   return k;
 }
 
+/** One sfc32 step on a state array (the same step as createRng). @internal */
+function stepState(st: Uint32Array): number {
+  const a = st[0] as number;
+  const b = st[1] as number;
+  let c = st[2] as number;
+  const d = st[3] as number;
+  const t = (((a + b) >>> 0) + d) >>> 0;
+  st[3] = (d + 1) >>> 0;
+  st[0] = b ^ (b >>> 9);
+  st[1] = (c + (c << 3)) >>> 0;
+  c = (c << 21) | (c >>> 11);
+  st[2] = (c + t) >>> 0;
+  return t / 4294967296;
+}
+
 /** Totals of each simulation (unsorted, in simulation order). @internal */
 export function simulateRevenue(input: SimulationInput): Float64Array {
   const { amounts, probs, simulations, seed } = input;
   const n = amounts.length;
-  const rng = createRng(seed);
+  const thr = new Float64Array(n);
+  for (let i = 0; i < n; i++) thr[i] = (probs[i] as number) * 4294967296;
+  const st = rngState(seed);
+  const rng = (): number => stepState(st);
+  let a = st[0] as number;
+  let b = st[1] as number;
+  let c = st[2] as number;
+  let d = st[3] as number;
   const out = new Float64Array(simulations);
   const mu = input.extraMean ?? 0;
   const extra = input.extraAmounts;
@@ -58,10 +82,26 @@ export function simulateRevenue(input: SimulationInput): Float64Array {
     const s1 = Math.min(simulations, s0 + batch);
     for (let s = s0; s < s1; s++) {
       let total = 0;
-      for (let i = 0; i < n; i++) total += (amounts[i] as number) * +(rng() < (probs[i] as number));
+      for (let i = 0; i < n; i++) {
+        const t = (((a + b) >>> 0) + d) >>> 0;
+        d = (d + 1) >>> 0;
+        a = b ^ (b >>> 9);
+        b = (c + (c << 3)) >>> 0;
+        c = (c << 21) | (c >>> 11);
+        c = (c + t) >>> 0;
+        total += (amounts[i] as number) * +(t < (thr[i] as number));
+      }
       if (mu > 0 && m > 0 && extra !== undefined) {
+        st[0] = a;
+        st[1] = b;
+        st[2] = c;
+        st[3] = d;
         const k = poisson(mu, rng);
         for (let j = 0; j < k; j++) total += extra[Math.min(m - 1, Math.floor(rng() * m))] as number;
+        a = st[0] as number;
+        b = st[1] as number;
+        c = st[2] as number;
+        d = st[3] as number;
       }
       out[s] = total;
     }

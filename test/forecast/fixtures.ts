@@ -18,7 +18,7 @@ export const funnel = defineFunnel({
 export interface Row {
   id: string;
   /** path of stage ids after creation, e.g. ['lead', 'offer', 'won'] */
-  path: string[];
+  path: readonly string[];
   /** day of each step (same length as path) */
   at: number[];
   amount?: string;
