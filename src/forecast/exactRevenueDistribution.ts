@@ -46,8 +46,10 @@ export interface ExactRevenueDistributionReport {
     readonly exact: boolean;
     /** Lattice step in money. */
     readonly step: Money;
-    /** Worst-case error of any revenue value from bucketing (0 when exact). */
+    /** Worst-case error of any revenue value from bucketing, Σ|amount − rounded amount| (0 when exact). */
     readonly maxError: Money;
+    /** Typical error from bucketing: |Σ p e| + √(Σ p (1 − p) e²) over the rounding errors e (0 when exact). */
+    readonly typicalError: Money;
     readonly quantileRule: string;
   };
   /** Open deals in the sum. */
@@ -72,8 +74,10 @@ export interface ExactRevenueDistributionReport {
  * Bernoulli × amount. Computed by discrete convolution over integer minor units: exact (up to floating
  * point in the probabilities) when Σ amounts / gcd(amounts) fits in `maxBuckets` lattice points;
  * otherwise each amount is rounded to the nearest multiple of a coarser step and the result is the
- * exact distribution of the rounded sum, every value off by at most (deals × step / 2) — reported as
- * `maxError`. The mean and standard deviation always use the unrounded amounts. Quantile rule: smallest
+ * exact distribution of the rounded sum, every value off by at most Σ|amount − rounded amount| ≤
+ * deals × step / 2 (`maxError`), typically by `typicalError`. With tens of thousands of deals the step
+ * approaches the deal size and the answer is coarse: use {@link forecastRevenue} there and this
+ * function to check it at moderate sizes. The mean and standard deviation always use the unrounded amounts. Quantile rule: smallest
  * revenue x with P(revenue ≤ x) ≥ q. Use it to check {@link forecastRevenue} with `timing: false`.
  * Cost O(deals × lattice points / 2).
  *
@@ -120,6 +124,7 @@ export function exactRevenueDistribution(table: DealTable, options: ExactRevenue
       exact: d.exact,
       step: moneyOut(d.step, currency),
       maxError: moneyOut(d.maxError, currency),
+      typicalError: moneyOut(d.typicalError, currency),
       quantileRule: 'smallest revenue x with P(revenue ≤ x) ≥ q',
     },
     deals: inp.deals.length,

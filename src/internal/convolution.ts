@@ -6,7 +6,10 @@
  * distribution is exact (probabilities in double precision; each cell is a sum of products of p_i and
  * 1 − p_i). Otherwise the step is w = a multiple of g chosen so that Σ round(a_i / w) + 1 ≤ maxBuckets,
  * each amount is rounded to the nearest multiple of w, and the result is the exact distribution of
- * the *rounded* sum: every revenue value is off by at most n_nonzero · w / 2, and quantiles by the same.
+ * the *rounded* sum: every revenue value is off by at most Σ|a_i − rounded a_i| ≤ n · w / 2 (`maxError`),
+ * typically by about |Σ p_i e_i| + √(Σ p_i (1 − p_i) e_i²) (`typicalError`). With tens of thousands of
+ * deals the lattice budget forces a step near the deal size and the bucketed answer is coarse: use the
+ * Monte-Carlo there, and this exact method to check it at moderate sizes.
  * The mean Σ a_i p_i and variance Σ a_i² p_i (1 − p_i) are always computed from the unrounded amounts.
  */
 
@@ -17,8 +20,10 @@ export interface LatticeDistribution {
   readonly pmf: Float64Array;
   /** true when step = gcd of the amounts (no rounding). */
   readonly exact: boolean;
-  /** Worst-case absolute error of any support point (0 when exact). */
+  /** Worst-case absolute error of any support point (0 when exact): Σ |a_i − rounded a_i|. */
   readonly maxError: number;
+  /** Standard deviation of the rounding error of the sum, √(Σ p_i (1 − p_i) e_i²) plus its mean shift |Σ p_i e_i| (0 when exact). */
+  readonly typicalError: number;
   readonly mean: number;
   readonly variance: number;
 }
@@ -58,7 +63,7 @@ export function bernoulliConvolution(amounts: ArrayLike<number>, probs: ArrayLik
     g = gcd(g, a);
     live++;
   }
-  if (live === 0) return { step: 1, offset, pmf: Float64Array.of(1), exact: true, maxError: 0, mean, variance };
+  if (live === 0) return { step: 1, offset, pmf: Float64Array.of(1), exact: true, maxError: 0, typicalError: 0, mean, variance };
   let step = g;
   let exact = true;
   if (total / g + 1 > maxBuckets) {
@@ -103,8 +108,21 @@ export function bernoulliConvolution(amounts: ArrayLike<number>, probs: ArrayLik
     }
     size += s;
   }
-  const maxError = exact ? 0 : (live * step) / 2;
-  return { step, offset, pmf: pmf.subarray(0, size), exact, maxError, mean, variance };
+  let maxError = 0;
+  let shift = 0;
+  let errVar = 0;
+  if (!exact) {
+    for (let i = 0; i < n; i++) {
+      const a = amounts[i] as number;
+      const p = probs[i] as number;
+      if (a === 0 || p <= 0 || p >= 1) continue;
+      const e = Math.round(a / step) * step - a;
+      maxError += Math.abs(e);
+      shift += p * e;
+      errVar += p * (1 - p) * e * e;
+    }
+  }
+  return { step, offset, pmf: pmf.subarray(0, size), exact, maxError, typicalError: Math.abs(shift) + Math.sqrt(errVar), mean, variance };
 }
 
 /** Smallest support value x with P(S ≤ x) ≥ q. @internal */
