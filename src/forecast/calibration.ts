@@ -1,3 +1,4 @@
+import { fail } from '../errors/FunnelError.js';
 import type { DealTable } from '../io/dealTable.js';
 import type { DealGroupBy } from '../io/groupDeals.js';
 import type { TimestampInput } from '../model/time.js';
@@ -76,7 +77,7 @@ export interface CalibrationReport {
  * @param table - deals
  * @param options - realized basis, grouping, floor, level
  * @returns one row per stage and group
- * @throws FunnelError INVALID_OPTION for bad options
+ * @throws FunnelError INVALID_OPTION for a bad basis, decimals, level, floor or groupBy
  * @category Forecast
  * @since 0.1.0
  * @example
@@ -95,6 +96,8 @@ export interface CalibrationReport {
 export function calibration(table: DealTable, options: CalibrationOptions = {}): CalibrationReport {
   const realized = options.realized ?? 'odoo';
   const decimals = options.decimals ?? 2;
+  if (!(Number.isInteger(decimals) && decimals >= 0 && decimals <= 10)) fail('INVALID_OPTION', 'an integer number of decimals in [0, 10]', decimals, ['options', 'decimals']);
+  if (realized !== 'odoo' && realized !== 'pathAware') fail('INVALID_OPTION', "'odoo' or 'pathAware'", realized, ['options', 'realized']);
   const r = stageWinProbabilities(table, {
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.groupBy === undefined ? {} : { groupBy: options.groupBy }),

@@ -167,6 +167,9 @@ export function moneyOut(minor: number | bigint | Decimal, currency: string): Mo
 export function pickCurrency(table: DealTable, currency: string | undefined): string | null {
   if (currency !== undefined) {
     scaleOf(currency, ['options', 'currency']);
+    if (table.currencies.length > 0 && !table.currencies.includes(currency)) {
+      fail('CURRENCY_MISMATCH', `a currency of the deals (${table.currencies.join(', ')}); currencies are never converted`, currency, ['options', 'currency']);
+    }
     return currency;
   }
   if (table.currencies.length === 0) return null;
