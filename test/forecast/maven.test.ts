@@ -44,9 +44,6 @@ describeDataset('maven-crm-sales-opportunities', 'forecasting on the Maven CRM d
     expect(r.accuracy).toHaveLength(6);
     for (const a of r.accuracy) if (a.wape !== null) expect(a.wape).toBeGreaterThanOrEqual(0);
     expect(r.best).not.toBeNull();
-    console.log(JSON.stringify(r.accuracy.map((a) => [a.forecaster, a.wape, a.bias, a.coverage])));
-    console.log(JSON.stringify(r.origins.map((o) => [o.at.slice(0, 10), o.actual.amount, ...o.forecasts.map((f) => f.point.amount)])));
-    console.log(JSON.stringify(r.probabilities.map((p) => [p.forecaster, p.deals, p.brier, p.logLoss])));
   });
   it('time to close and the forecasts run on 8,800 deals', () => {
     const t = timeToClose(table);
