@@ -24,7 +24,7 @@ export interface ExactRevenueDistributionOptions {
   readonly target?: Money;
   /** Quantile levels to report (default [0.1, 0.5, 0.9]). */
   readonly quantiles?: readonly number[];
-  /** Largest number of lattice points (default: min(2^20, max(1024, ⌊10^8 / open deals⌋))); beyond it amounts are bucketed. */
+  /** Largest number of lattice points (default: min(2^20, max(1024, ⌊3·10^8 / open deals⌋))); beyond it amounts are bucketed. */
   readonly maxBuckets?: number;
   /** Minimum sample for learned probabilities (default 30). */
   readonly minSample?: number;
@@ -48,8 +48,10 @@ export interface ExactRevenueDistributionReport {
     readonly step: Money;
     /** Worst-case error of any revenue value from bucketing, Σ|amount − rounded amount| (0 when exact). */
     readonly maxError: Money;
-    /** Typical error from bucketing: |Σ p e| + √(Σ p (1 − p) e²) over the rounding errors e (0 when exact). */
+    /** Typical error from bucketing: √(Σ p (1 − p) e²) over the rounding errors e, after the lattice is shifted by −Σ p e to keep the mean exact (0 when exact). */
     readonly typicalError: Money;
+    /** Probability mass trimmed from the negligible ends of the lattice window (bucketed mode; 0 when exact). */
+    readonly trimmedMass: number;
     readonly quantileRule: string;
   };
   /** Open deals in the sum. */
@@ -75,9 +77,11 @@ export interface ExactRevenueDistributionReport {
  * point in the probabilities) when Σ amounts / gcd(amounts) fits in `maxBuckets` lattice points;
  * otherwise each amount is rounded to the nearest multiple of a coarser step and the result is the
  * exact distribution of the rounded sum, every value off by at most Σ|amount − rounded amount| ≤
- * deals × step / 2 (`maxError`), typically by `typicalError`. With tens of thousands of deals the step
- * approaches the deal size and the answer is coarse: use {@link forecastRevenue} there and this
- * function to check it at moderate sizes. The mean and standard deviation always use the unrounded amounts. Quantile rule: smallest
+ * deals × step / 2 (`maxError`), typically by `typicalError`; the step is sized so that 20 standard
+ * deviations of the revenue span about `maxBuckets` cells, the convolution runs only over the cells
+ * holding mass, and end cells below 1e-17 / deals are trimmed (`trimmedMass`). With tens of thousands
+ * of deals the step approaches the deal size and the answer is coarse: use {@link forecastRevenue}
+ * there and this function to check it at moderate sizes. The mean and standard deviation always use the unrounded amounts. Quantile rule: smallest
  * revenue x with P(revenue ≤ x) ≥ q. Use it to check {@link forecastRevenue} with `timing: false`.
  * Cost O(deals × lattice points / 2).
  *
@@ -111,7 +115,7 @@ export function exactRevenueDistribution(table: DealTable, options: ExactRevenue
   const source = options.probabilities ?? 'configured';
   const inp = periodInputs(table, now, now, currency, { timing: false, newDeals: false, inflowWindowDays: 90, minSample: options.minSample ?? 30, probabilities: source });
   const n = Math.max(1, inp.deals.length);
-  const maxBuckets = options.maxBuckets ?? Math.min(1 << 20, Math.max(1024, Math.floor(1e8 / n)));
+  const maxBuckets = options.maxBuckets ?? Math.min(1 << 20, Math.max(1024, Math.floor(3e8 / n)));
   if (!(Number.isInteger(maxBuckets) && maxBuckets >= 2)) fail('INVALID_OPTION', 'an integer maxBuckets ≥ 2', maxBuckets, ['options', 'maxBuckets']);
   const d = bernoulliConvolution(inp.amounts, inp.probs, maxBuckets);
   let wins = 0;
@@ -125,6 +129,7 @@ export function exactRevenueDistribution(table: DealTable, options: ExactRevenue
       step: moneyOut(d.step, currency),
       maxError: moneyOut(d.maxError, currency),
       typicalError: moneyOut(d.typicalError, currency),
+      trimmedMass: d.trimmedMass,
       quantileRule: 'smallest revenue x with P(revenue ≤ x) ≥ q',
     },
     deals: inp.deals.length,
