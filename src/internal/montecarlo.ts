@@ -65,13 +65,15 @@ export function simulateRevenue(input: SimulationInput): Float64Array {
   const { amounts, probs, simulations, seed } = input;
   const n = amounts.length;
   const thr = new Float64Array(n);
-  for (let i = 0; i < n; i++) thr[i] = (probs[i] as number) * 4294967296;
+  // u < p ⇔ t < p·2³² for the unsigned draw t; with t kept as a signed int32, flip the sign bit and
+  // compare with p·2³² − 2³¹ (all sfc32 arithmetic stays in int32, which V8 keeps in registers)
+  for (let i = 0; i < n; i++) thr[i] = (probs[i] as number) * 4294967296 - 2147483648;
   const st = rngState(seed);
   const rng = (): number => stepState(st);
-  let a = st[0] as number;
-  let b = st[1] as number;
-  let c = st[2] as number;
-  let d = st[3] as number;
+  let a = (st[0] as number) | 0;
+  let b = (st[1] as number) | 0;
+  let c = (st[2] as number) | 0;
+  let d = (st[3] as number) | 0;
   const out = new Float64Array(simulations);
   const mu = input.extraMean ?? 0;
   const extra = input.extraAmounts;
@@ -83,13 +85,13 @@ export function simulateRevenue(input: SimulationInput): Float64Array {
     for (let s = s0; s < s1; s++) {
       let total = 0;
       for (let i = 0; i < n; i++) {
-        const t = (((a + b) >>> 0) + d) >>> 0;
-        d = (d + 1) >>> 0;
+        const t = (((a + b) | 0) + d) | 0;
+        d = (d + 1) | 0;
         a = b ^ (b >>> 9);
-        b = (c + (c << 3)) >>> 0;
+        b = (c + (c << 3)) | 0;
         c = (c << 21) | (c >>> 11);
-        c = (c + t) >>> 0;
-        total += (amounts[i] as number) * +(t < (thr[i] as number));
+        c = (c + t) | 0;
+        total += (amounts[i] as number) * +((t ^ -2147483648) < (thr[i] as number));
       }
       if (mu > 0 && m > 0 && extra !== undefined) {
         st[0] = a;
@@ -98,10 +100,10 @@ export function simulateRevenue(input: SimulationInput): Float64Array {
         st[3] = d;
         const k = poisson(mu, rng);
         for (let j = 0; j < k; j++) total += extra[Math.min(m - 1, Math.floor(rng() * m))] as number;
-        a = st[0] as number;
-        b = st[1] as number;
-        c = st[2] as number;
-        d = st[3] as number;
+        a = (st[0] as number) | 0;
+        b = (st[1] as number) | 0;
+        c = (st[2] as number) | 0;
+        d = (st[3] as number) | 0;
       }
       out[s] = total;
     }
