@@ -6,7 +6,7 @@ import { dealTableAsOf } from '../io/dealTableAsOf.js';
 import { groupDeals, type DealGroupBy } from '../io/groupDeals.js';
 import type { StageCategory } from '../model/funnel.js';
 import type { TimestampInput } from '../model/time.js';
-import { dealPath } from './dealPath.js';
+import { dealPath, terminalOf } from './dealPath.js';
 import { formatMinor, moneyCells, totalAbsMinor, type MoneyCells } from './moneyCells.js';
 
 /**
@@ -298,7 +298,7 @@ export function conversion(table: DealTable, options: ConversionOptions = {}): C
   // money cells: [group][stage][currency][6 measures: entered, advanced, open, won, lost, deals with money]
   const money = wantMoney ? moneyCells(G * P * C * 6, bound) : null;
   const stamp = basis === 'visited' ? new Int32Array(P).fill(-1) : null;
-  countDeals(t, { basis, include, gIndex: groups?.index, terminal: path.terminal, position: path.position, P, C, entered, advanced, outcome, placed, unplaced, money, stamp });
+  countDeals(t, { basis, include, gIndex: groups?.index, openStage: path.openStage, position: path.position, P, C, entered, advanced, outcome, placed, unplaced, money, stamp });
   if (basis === 'reached') {
     // entered(k) = deals whose terminal stage is ≥ k; advanced(k) = those whose terminal stage is > k
     for (let g = 0; g < G; g++) {
@@ -451,7 +451,7 @@ interface CountState {
   readonly basis: ConversionBasis;
   readonly include: Uint8Array | null;
   readonly gIndex: Int32Array | undefined;
-  readonly terminal: Int32Array;
+  readonly openStage: Uint8Array;
   readonly position: Int32Array;
   readonly P: number;
   readonly C: number;
@@ -466,13 +466,13 @@ interface CountState {
 
 /** The hot loop of {@link conversion} (a top-level function, so V8 keeps its locals in registers). */
 function countDeals(t: DealTable, state: CountState): void {
-  const { basis, include, gIndex, terminal, position, P, C, entered, advanced, outcome, placed, unplaced, money, stamp } = state;
+  const { basis, include, gIndex, openStage, position, P, C, entered, advanced, outcome, placed, unplaced, money, stamp } = state;
   const { status, histStart, histTo, amountMinor, currencyIndex } = t;
   for (let i = 0; i < t.size; i++) {
     if (include !== null && include[i] === 0) continue;
     const g = gIndex === undefined ? 0 : (gIndex[i] as number);
     // the `current` basis places an open or won deal at its current stage, not the furthest reached
-    const T = basis === 'current' && status[i] !== DEAL_LOST ? (position[t.stage[i] as number] as number) : (terminal[i] as number);
+    const T = basis === 'current' && status[i] !== DEAL_LOST ? (position[t.stage[i] as number] as number) : terminalOf(t, i, position, openStage);
     if (T < 0) {
       unplaced[g] = (unplaced[g] as number) + 1;
       continue;
