@@ -89,7 +89,7 @@ export function queryArb(kind: QueryKind): fc.Arbitrary<FunnelQuery> {
         ...base,
         steps,
         ...(exclusions.length > 0 ? { exclusions } : {}),
-        order: kind === 'firstEntry' ? (r.strictFirst ? 'strict' : 'ordered') : kind === 'clickhouse' ? 'ordered' : kind,
+        order: kind === 'firstEntry' ? (r.strictFirst ? 'strict' : 'ordered') : kind,
         ...(kind === 'firstEntry' ? { attempt: 'firstEntry' as const } : {}),
         ...((kind === 'strict' || (kind === 'firstEntry' && r.strictFirst)) && r.ignore ? { strictIgnore: ['x'] } : {}),
       };

@@ -85,6 +85,15 @@ function toEvents(rows: RefRow[], q: FunnelQuery): Ev[] {
   });
 }
 
+/** Ties in canonical order: events matching fewer steps first, then by their step lists. */
+function canonical(group: Ev[]): Ev[] {
+  const lex = (x: number[], y: number[]) => {
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+    return 0;
+  };
+  return [...group].sort((a, b) => a.steps.length - b.steps.length || lex(a.steps, b.steps) || a.id - b.id);
+}
+
 function groupByTime(evs: Ev[]): Ev[][] {
   const out: Ev[][] = [];
   for (const e of evs) {
@@ -160,7 +169,7 @@ function posthogOrdered(rows: RefRow[], q: FunnelQuery): RefUnitResult {
         if (strict) for (let d = 1; d <= n; d++) if (!ev.steps.includes(d)) entered[d] = null;
       }
     } else {
-      const pairs = group.flatMap((ev) => ev.steps.map((s) => ({ ev, s })));
+      const pairs = canonical(group).flatMap((ev) => ev.steps.map((s) => ({ ev, s })));
       pairs.sort((a, b) => a.s - b.s); // stable
       for (const { ev, s } of pairs) item(s, false, ev, true);
     }
@@ -201,7 +210,8 @@ function posthogUnordered(rows: RefRow[], q: FunnelQuery): RefUnitResult {
     }
   };
   const exclude = () => queues.forEach((qk) => (qk.length = 0));
-  for (const group of groupByTime(evs)) {
+  for (const group0 of groupByTime(evs)) {
+    const group = canonical(group0);
     if (best === n) break;
     const isStep = (e: Ev) => e.steps.length > 0;
     if (group.length === 1) {
@@ -234,14 +244,16 @@ function firstEntry(rows: RefRow[], q: FunnelQuery): RefUnitResult {
   if (strict) evs = evs.filter((e) => !ignore.has(e.action));
   else evs = evs.filter((e) => e.steps.length > 0 || e.exclHit);
   const times: Array<number | null> = new Array(n).fill(null);
-  const entry = evs.find((e) => e.steps.includes(1));
+  const firstT = evs.find((e) => e.steps.includes(1))?.t;
+  const entry = canonical(evs.filter((e) => e.t === firstT)).find((e) => e.steps.includes(1));
   if (entry === undefined) return { deepest: -1, excluded: false, times, ended: 'none' };
   const s = entry.t;
   times[0] = s;
   let depth = 1;
   let last = s;
   const used = new Set([entry.id]);
-  for (const group of groupByTime(evs.filter((e) => e.t >= s))) {
+  for (const group0 of groupByTime(evs.filter((e) => e.t >= s))) {
+    const group = canonical(group0);
     if (depth >= n) break;
     const t = group[0]!.t;
     if (t - s > W) break;
