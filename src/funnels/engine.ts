@@ -827,10 +827,142 @@ class ChScratch {
   }
 }
 
+/**
+ * ClickHouse windowFunnel fast path: no property filters and every action matching at most one step.
+ * Walks each unit's events in place; a same-timestamp group is ordered by condition index (events
+ * matching no step first, as ClickHouse's (time, 0) entries). Same results as {@link clickhouseUnit}.
+ */
+function clickhouseFastAll(log: ActionLog, q: CompiledQuery, out: EngineOut): void {
+  const n = q.n;
+  const window = q.window;
+  const { dedup, strictOrder, strictIncrease } = q.chModes;
+  const A = log.actions.length;
+  const codeStep = new Int8Array(A).fill(-1);
+  for (let c = 0; c < A; c++) if ((q.codeStepStart[c + 1] as number) > (q.codeStepStart[c] as number)) codeStep[c] = q.codeSteps[q.codeStepStart[c] as number] as number;
+  const time = log.time;
+  const action = log.action;
+  const offsets = log.offsets;
+  const U = log.unitCount;
+  const first = new Float64Array(n);
+  const lastT = new Float64Array(n);
+  const has = new Uint8Array(n);
+  const path = new Float64Array(n * n);
+  let grp = new Int32Array(64);
+  const deepestOut = out.deepest;
+  const stepTime = out.stepTime;
+  const stepOf = out.stepOf;
+  const entryTime = out.entryTime;
+  const lastEntryTime = out.lastEntryTime;
+  for (let u = 0; u < U; u++) {
+    const a = offsets[u] as number;
+    const b = offsets[u + 1] as number;
+    has.fill(0);
+    let firstEvent = false;
+    let result = -1;
+    let stop = false;
+    let lastEntry = NaN;
+    let p = a;
+    while (p < b && result < 0 && !stop) {
+      const s0 = codeStep[action[p] as number] as number;
+      if (s0 < 0 && !strictOrder) {
+        p++;
+        continue;
+      }
+      const t = time[p] as number;
+      let p2 = p + 1;
+      let gCount = 0;
+      if (p2 >= b || time[p2] !== t) {
+        grp[0] = s0 + 1;
+        gCount = 1;
+      } else {
+        while (p2 < b && time[p2] === t) p2++;
+      }
+      // entries of the group: condition index c = step + 1 (0 = matches nothing, strict_order only)
+      const multi = gCount === 0;
+      for (let r = p; multi && r < p2; r++) {
+        const sr = codeStep[action[r] as number] as number;
+        if (sr < 0 && !strictOrder) continue;
+        if (gCount >= grp.length) {
+          const bigger = new Int32Array(grp.length * 2);
+          bigger.set(grp);
+          grp = bigger;
+        }
+        const c = sr + 1;
+        let i = gCount++;
+        while (i > 0 && (grp[i - 1] as number) > c) {
+          grp[i] = grp[i - 1] as number;
+          i--;
+        }
+        grp[i] = c;
+      }
+      for (let gi = 0; gi < gCount && result < 0 && !stop; gi++) {
+        const idx = (grp[gi] as number) - 1;
+        if (idx === -1) {
+          if (firstEvent) stop = true;
+          continue;
+        }
+        if (idx === 0) {
+          first[0] = t;
+          lastT[0] = t;
+          has[0] = 1;
+          path[0] = t;
+          firstEvent = true;
+          lastEntry = t;
+        } else if (dedup && has[idx] === 1) {
+          stop = true;
+        } else if (strictOrder && firstEvent && has[idx - 1] === 0) {
+          let lvl = 0;
+          while (lvl < n && has[lvl] === 1) lvl++;
+          result = lvl;
+        } else if (has[idx - 1] === 1) {
+          const f = first[idx - 1] as number;
+          let ok = t <= f + window;
+          if (strictIncrease) ok = ok && (lastT[idx - 1] as number) < t;
+          if (ok) {
+            first[idx] = f;
+            lastT[idx] = t;
+            has[idx] = 1;
+            const src = (idx - 1) * n;
+            const dst = idx * n;
+            for (let k = 0; k < idx; k++) path[dst + k] = path[src + k] as number;
+            path[dst + idx] = t;
+            if (idx + 1 === n) result = n;
+          }
+        }
+      }
+      p = p2;
+    }
+    if (result < 0) {
+      result = 0;
+      for (let k = n; k > 0; k--) {
+        if (has[k - 1] === 1) {
+          result = k;
+          break;
+        }
+      }
+    }
+    lastEntryTime[u] = lastEntry;
+    if (result === 0) continue;
+    const lvl = result - 1;
+    deepestOut[u] = lvl;
+    const base = u * n;
+    const row = lvl * n;
+    for (let k = 0; k <= lvl; k++) {
+      stepTime[base + k] = path[row + k] as number;
+      stepOf[base + k] = k;
+    }
+    entryTime[u] = first[lvl] as number;
+  }
+}
+
 /** Runs the engine for every unit of the log. @internal */
 export function runEngine(log: ActionLog, q: CompiledQuery, out: EngineOut): void {
   const U = log.unitCount;
   const offsets = log.offsets;
+  if (q.attempt === 'clickhouse' && !q.hasFilters && isSingleStepPerCode(q)) {
+    clickhouseFastAll(log, q, out);
+    return;
+  }
   if (q.attempt === 'clickhouse') {
     const sc = new ChScratch(q.n);
     for (let u = 0; u < U; u++) clickhouseUnit(log, q, offsets[u] as number, offsets[u + 1] as number, u, out, sc);

@@ -78,7 +78,7 @@ export function evaluateCompiled(log: ActionLog, q: CompiledQuery): { result: Fu
           if (t === t) reached[base + k] = 1;
         }
       }
-    } else reached.fill(1, base, base + d + 1);
+    } else for (let k = 0; k <= d; k++) reached[base + k] = 1;
     if (now !== null && d < n - 1 && out.ended[u] === 0) {
       const from = q.attempt === 'firstEntry' ? (out.entryTime[u] as number) : (out.lastEntryTime[u] as number);
       if (from + q.window >= now) inProgress[u] = 1;
