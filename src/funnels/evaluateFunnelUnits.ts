@@ -17,7 +17,7 @@ import type { FunnelUnitResults } from './funnelUnitResults.js';
  * Cost: one pass over the log's events (a few ns per event for the common ordered query), plus
  * `unitCount × steps` × 10 bytes of output.
  *
- * @param log - The action log, built once by {@link ActionLog.fromColumns} or {@link ActionLog.fromRows}.
+ * @param log - The action log, built once by `ActionLog.fromColumns` or `ActionLog.fromRows`.
  * @param query - Steps and counting rules.
  * @returns Per-unit arrays indexed by the log's unit index.
  * @throws {@link FunnelError} `INVALID_OPTION` for more than 64 steps, a negative window, misplaced

@@ -24,7 +24,7 @@ export interface ActionPropertyColumn {
 }
 
 /**
- * Columns from which {@link ActionLog.fromColumns} builds an action log. All columns have one entry
+ * Columns from which `ActionLog.fromColumns` builds an action log. All columns have one entry
  * per event (row); rows may come in any order.
  *
  * @category Event funnels
@@ -51,7 +51,7 @@ export interface ActionLogColumns {
 }
 
 /**
- * Accessors with which {@link ActionLog.fromRows} reads row objects.
+ * Accessors with which `ActionLog.fromRows` reads row objects.
  *
  * @category Event funnels
  * @since 0.1.0
@@ -69,7 +69,7 @@ export interface ActionLogAccessors<R> {
 
 /**
  * A columnar log of customer actions, grouped by counting unit and sorted by time within each unit,
- * built once by {@link ActionLog.fromColumns} or {@link ActionLog.fromRows} and reused by every
+ * built once by `ActionLog.fromColumns` or `ActionLog.fromRows` and reused by every
  * funnel query.
  *
  * Layout (CSR): the events of unit `u` occupy sorted positions `offsets[u]` to `offsets[u + 1] - 1`,
