@@ -7,7 +7,7 @@
 // ClickHouse windowFunnel default semantics by all three engines (funnelwise: `clickhouse: true`); the
 // funnelwise default (PostHog rules) is timed too. Timings are medians after warm-up runs.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,9 +88,14 @@ const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const countsOfLevels = (levels) => STEPS.map((_, k) => levels.reduce((s, [lvl, c]) => s + (lvl >= k + 1 ? c : 0), 0));
 
 // ---- child mode: measure ingest + funnel peak memory in a fresh process ------------------------------
+const readCols = (file, n) => {
+  const buf = readFileSync(file);
+  const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+  return { time: new Float64Array(ab, 0, n), unit: new Int32Array(ab, 8 * n, n), action: new Uint8Array(ab, 12 * n, n) };
+};
 if (args.child === 'ingest') {
   const n = Number(args.n);
-  const cols = generate(n);
+  const cols = readCols(args.file, n);
   const base = process.memoryUsage().rss;
   const t = now();
   const log = ActionLog.fromColumns({ unit: cols.unit, time: cols.time, action: cols.action, actions: NAMES });
@@ -115,8 +120,8 @@ if (args.child === 'rows') {
 
 // ---- main -----------------------------------------------------------------------------------------
 const self = fileURLToPath(import.meta.url);
-const child = (mode, n) => {
-  const r = spawnSync(process.execPath, ['--max-old-space-size=8192', self, `--child=${mode}`, `--n=${n}`], { encoding: 'utf8', maxBuffer: 1 << 24 });
+const child = (mode, n, file = '') => {
+  const r = spawnSync(process.execPath, ['--max-old-space-size=8192', self, `--child=${mode}`, `--n=${n}`, `--file=${file}`], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`child ${mode} failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
 };
@@ -131,26 +136,23 @@ const rowsOut = [];
 try {
   for (const n of SIZES) {
     const big = n >= 5e6;
-    const [R, W] = big ? [5, 2] : [7, 3];
     console.log(`\n== ${n.toLocaleString('en')} events ==`);
     const cols = generate(n);
     console.log(`generated: ${cols.units.toLocaleString('en')} units`);
     const fromCols = () => ActionLog.fromColumns({ unit: cols.unit, time: cols.time, action: cols.action, actions: NAMES });
 
-    const ingest = await timeIt(fromCols, big ? 3 : 5, 1);
-    const log = ingest.result;
-    const fwCh = await timeIt(() => eventFunnel(log, { steps: STEPS, windowMs: WINDOW, clickhouse: true }), R, W);
-    const fwPh = await timeIt(() => eventFunnel(log, { steps: STEPS, windowMs: WINDOW }), R, W);
-    const unsorted = await timeIt(() => eventFunnel(fromCols(), { steps: STEPS, windowMs: WINDOW, clickhouse: true }), big ? 3 : 5, 1);
-    const fwCounts = fwCh.result.steps.map((s) => s.count);
-    const phCounts = fwPh.result.steps.map((s) => s.count);
-    const mem = child('ingest', n);
+    const colFile = join(tmp, `cols-${n}.bin`);
+    writeFileSync(colFile, Buffer.concat([Buffer.from(cols.time.buffer), Buffer.from(cols.unit.buffer), Buffer.from(cols.action.buffer)]));
+    const mem = child('ingest', n, colFile);
+    rmSync(colFile, { force: true });
     const rows = n <= 2e6 ? child('rows', n) : null;
-    console.log(`funnelwise ingest ${fmt(ingest.ms)} ms; funnel (ClickHouse semantics) ${fmt(fwCh.ms)} ms [${fmt(fwCh.min)}–${fmt(fwCh.max)}]; PostHog rules ${fmt(fwPh.ms)} ms; unsorted columns → funnel ${fmt(unsorted.ms)} ms`);
-    console.log(`  fresh process: ingest ${fmt(mem.ingestMs)} ms, funnel ${fmt(mem.funnelMs)} ms, RSS ${mem.baseRssMB} MB after generating the columns, peak ${mem.peakRssMB} MB`);
-    if (rows) console.log(`  row objects (int ids) → fromRows → funnel: ${fmt(rows.ms)} ms, peak ${rows.peakRssMB} MB (incl. the rows)`);
-    console.log(`  counts (ClickHouse semantics): ${fwCounts.join(' → ')}; PostHog rules: ${phCounts.join(' → ')}`);
-
+    const log = fromCols();
+    const engines = {
+      ingest: fromCols,
+      fwCh: () => eventFunnel(log, { steps: STEPS, windowMs: WINDOW, clickhouse: true }),
+      fwPh: () => eventFunnel(log, { steps: STEPS, windowMs: WINDOW }),
+      unsorted: () => eventFunnel(fromCols(), { steps: STEPS, windowMs: WINDOW, clickhouse: true }),
+    };
     // ---- DuckDB and chdb load the same rows from one CSV ----
     const csv = join(tmp, `events-${n}.csv`);
     {
@@ -164,17 +166,9 @@ try {
       parts.push(s);
       writeFileSync(csv, parts.join(''));
     }
-    let duckRes = null, chRes = null;
-    if (duck) {
-      const inst = await duck.DuckDBInstance.create(':memory:', { threads: '2' });
-      const con = await inst.connect();
-      const tl = now();
-      await con.run(`CREATE TABLE ev AS SELECT * FROM read_csv('${csv}', header=false, columns={'person':'INTEGER','ts':'BIGINT','ev':'UTINYINT'})`);
-      const loadMs = now() - tl;
-      // ClickHouse windowFunnel semantics as a DP over chained window functions (K−1 nested passes):
-      // L_k = latest chain start reaching step k so far; a step-k row extends L_(k−1) when ts − L_(k−1) ≤ W.
-      const W = WINDOW;
-      const sql = `
+    let duckCon = null, duckInst = null, chSession = null, duckLoadMs = null, chLoadMs = null, chVersion = '', duckVersion = '';
+    const W = WINDOW;
+    const duckSql = `
         WITH e AS (SELECT person, ts, ev FROM ev WHERE ev BETWEEN 1 AND 5),
         l1 AS (SELECT *, max(CASE WHEN ev = 1 THEN ts END) OVER w AS L1 FROM e WINDOW w AS (PARTITION BY person ORDER BY ts, ev ROWS UNBOUNDED PRECEDING)),
         l2 AS (SELECT *, max(CASE WHEN ev = 2 AND ts - L1 <= ${W} THEN L1 END) OVER w AS L2 FROM l1 WINDOW w AS (PARTITION BY person ORDER BY ts, ev ROWS UNBOUNDED PRECEDING)),
@@ -183,25 +177,63 @@ try {
         l5 AS (SELECT person, CASE WHEN ev = 5 AND ts - L4 <= ${W} THEN 1 END AS C5, L1, L2, L3, L4 FROM l4),
         lv AS (SELECT person, CASE WHEN max(C5) IS NOT NULL THEN 5 WHEN max(L4) IS NOT NULL THEN 4 WHEN max(L3) IS NOT NULL THEN 3 WHEN max(L2) IS NOT NULL THEN 2 WHEN max(L1) IS NOT NULL THEN 1 ELSE 0 END AS level FROM l5 GROUP BY person)
         SELECT level, count(*)::BIGINT AS c FROM lv GROUP BY level ORDER BY level`;
-      const r = await timeIt(async () => (await con.runAndReadAll(sql)).getRows(), big ? 3 : 5, 1);
-      duckRes = { ms: r.ms, min: r.min, max: r.max, loadMs, counts: countsOfLevels(r.result.map(([l, c]) => [Number(l), Number(c)])) };
-      con.closeSync?.();
-      inst.closeSync?.();
-      console.log(`DuckDB ${(await (await (await duck.DuckDBInstance.create(':memory:')).connect()).runAndReadAll('select version()')).getRows()[0][0]} (2 threads): load ${fmt(loadMs)} ms, funnel ${fmt(r.ms)} ms [${fmt(r.min)}–${fmt(r.max)}]; counts ${duckRes.counts.join(' → ')}`);
+    if (duck) {
+      // ClickHouse windowFunnel semantics as a DP over chained window functions (K−1 nested passes):
+      // L_k = latest chain start reaching step k so far; a step-k row extends L_(k−1) when ts − L_(k−1) ≤ W.
+      duckInst = await duck.DuckDBInstance.create(':memory:', { threads: '2' });
+      duckCon = await duckInst.connect();
+      duckVersion = (await duckCon.runAndReadAll('select version()')).getRows()[0][0];
+      const tl = now();
+      await duckCon.run(`CREATE TABLE ev AS SELECT * FROM read_csv('${csv}', header=false, columns={'person':'INTEGER','ts':'BIGINT','ev':'UTINYINT'})`);
+      duckLoadMs = now() - tl;
+      engines.duck = async () => (await duckCon.runAndReadAll(duckSql)).getRows();
     }
     if (chdb) {
-      const s = new chdb.Session();
+      chSession = new chdb.Session();
       const tl = now();
-      s.query(`CREATE TABLE ev ENGINE = Memory AS SELECT * FROM file('${csv}', 'CSV', 'person Int32, ts UInt64, ev UInt8')`);
-      const loadMs = now() - tl;
-      const version = s.query('SELECT version()', 'TSV').trim();
-      const run = (threads) => () => s.query(`SELECT level, count() FROM (SELECT person, windowFunnel(${WINDOW})(ts, ev = 1, ev = 2, ev = 3, ev = 4, ev = 5) AS level FROM ev GROUP BY person) GROUP BY level ORDER BY level SETTINGS max_threads = ${threads}`, 'TSV');
-      const r2 = await timeIt(run(2), R, W);
-      const r1 = await timeIt(run(1), big ? 3 : 5, 1);
-      const levels = r2.result.trim().split('\n').map((l) => l.split('\t').map(Number));
-      chRes = { ms: r2.ms, min: r2.min, max: r2.max, ms1: r1.ms, loadMs, counts: countsOfLevels(levels) };
-      s.close();
-      console.log(`ClickHouse ${version} via chdb: load ${fmt(loadMs)} ms, windowFunnel ${fmt(r2.ms)} ms on 2 threads [${fmt(r2.min)}–${fmt(r2.max)}], ${fmt(r1.ms)} ms on 1 thread; counts ${chRes.counts.join(' → ')}`);
+      chSession.query(`CREATE TABLE ev ENGINE = Memory AS SELECT * FROM file('${csv}', 'CSV', 'person Int32, ts UInt64, ev UInt8')`);
+      chLoadMs = now() - tl;
+      chVersion = chSession.query('SELECT version()', 'TSV').trim();
+      const run = (threads) => () => chSession.query(`SELECT level, count() FROM (SELECT person, windowFunnel(${WINDOW})(ts, ev = 1, ev = 2, ev = 3, ev = 4, ev = 5) AS level FROM ev GROUP BY person) GROUP BY level ORDER BY level SETTINGS max_threads = ${threads}`, 'TSV');
+      engines.ch2 = run(2);
+      engines.ch1 = run(1);
+    }
+    // interleaved rounds: every round runs every engine once, so load from other processes hits all alike
+    const names = Object.keys(engines);
+    const samples = Object.fromEntries(names.map((k) => [k, []]));
+    const results = {};
+    for (const k of names) results[k] = await engines[k](); // warm-up
+    const rounds = big ? 5 : 9;
+    for (let r = 0; r < rounds; r++) {
+      for (let j = 0; j < names.length; j++) {
+        const k = names[(j + r) % names.length];
+        const t = now();
+        results[k] = await engines[k]();
+        samples[k].push(now() - t);
+      }
+    }
+    const med = (k) => { const xs = [...samples[k]].sort((a, b) => a - b); return { ms: xs[xs.length >> 1], min: xs[0], max: xs[xs.length - 1] }; };
+    const ingest = med('ingest'), fwCh = med('fwCh'), fwPh = med('fwPh'), unsorted = med('unsorted');
+    const fwCounts = results.fwCh.steps.map((s) => s.count);
+    const phCounts = results.fwPh.steps.map((s) => s.count);
+    console.log(`funnelwise ingest ${fmt(ingest.ms)} ms; funnel (ClickHouse semantics) ${fmt(fwCh.ms)} ms [${fmt(fwCh.min)}–${fmt(fwCh.max)}]; PostHog rules ${fmt(fwPh.ms)} ms; unsorted columns → funnel ${fmt(unsorted.ms)} ms`);
+    console.log(`  fresh process (columns read from a file): ingest ${fmt(mem.ingestMs)} ms, funnel ${fmt(mem.funnelMs)} ms, RSS ${mem.baseRssMB} MB with the columns loaded, peak ${mem.peakRssMB} MB`);
+    if (rows) console.log(`  row objects (int ids) → fromRows → funnel: ${fmt(rows.ms)} ms, peak ${rows.peakRssMB} MB (incl. the rows)`);
+    console.log(`  counts (ClickHouse semantics): ${fwCounts.join(' → ')}; PostHog rules: ${phCounts.join(' → ')}`);
+    let duckRes = null, chRes = null;
+    if (duck) {
+      const r = med('duck');
+      duckRes = { ...r, loadMs: duckLoadMs, counts: countsOfLevels(results.duck.map(([l, c]) => [Number(l), Number(c)])) };
+      duckCon.closeSync?.();
+      duckInst.closeSync?.();
+      console.log(`DuckDB ${duckVersion} (2 threads): load ${fmt(duckLoadMs)} ms, funnel ${fmt(r.ms)} ms [${fmt(r.min)}–${fmt(r.max)}]; counts ${duckRes.counts.join(' → ')}`);
+    }
+    if (chdb) {
+      const r2 = med('ch2'), r1 = med('ch1');
+      const levels = results.ch2.trim().split('\n').map((l) => l.split('\t').map(Number));
+      chRes = { ...r2, ms1: r1.ms, loadMs: chLoadMs, counts: countsOfLevels(levels) };
+      chSession.close();
+      console.log(`ClickHouse ${chVersion} via chdb: load ${fmt(chLoadMs)} ms, windowFunnel ${fmt(r2.ms)} ms on 2 threads [${fmt(r2.min)}–${fmt(r2.max)}], ${fmt(r1.ms)} ms on 1 thread; counts ${chRes.counts.join(' → ')}`);
     }
     rmSync(csv, { force: true });
     const same = [duckRes, chRes].filter(Boolean).every((x) => x.counts.join() === fwCounts.join());
