@@ -90,8 +90,10 @@ const countsOfLevels = (levels) => STEPS.map((_, k) => levels.reduce((s, [lvl, c
 // ---- child mode: measure ingest + funnel peak memory in a fresh process ------------------------------
 const readCols = (file, n) => {
   const buf = readFileSync(file);
-  const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
-  return { time: new Float64Array(ab, 0, n), unit: new Int32Array(ab, 8 * n, n), action: new Uint8Array(ab, 12 * n, n) };
+  // zero-copy views when the buffer is 8-byte aligned (large file reads are), else one copy
+  const ab = buf.byteOffset % 8 === 0 ? buf.buffer : buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength);
+  const o = buf.byteOffset % 8 === 0 ? buf.byteOffset : 0;
+  return { time: new Float64Array(ab, o, n), unit: new Int32Array(ab, o + 8 * n, n), action: new Uint8Array(ab, o + 12 * n, n) };
 };
 if (args.child === 'ingest') {
   const n = Number(args.n);

@@ -724,7 +724,8 @@ class ChWalk {
     this.path = new Float64Array(q.n * q.n);
   }
   reset(): void {
-    this.has.fill(0);
+    const has = this.has;
+    for (let k = 0; k < this.n; k++) has[k] = 0;
     this.firstEvent = false;
     this.result = -1;
     this.stop = false;
