@@ -102,11 +102,12 @@ if (args.child === 'ingest') {
   const t = now();
   const log = ActionLog.fromColumns({ unit: cols.unit, time: cols.time, action: cols.action, actions: NAMES });
   const ingestMs = now() - t;
+  const ingestPeakMB = Math.round(process.resourceUsage().maxRSS / 1024);
   const t2 = now();
   eventFunnel(log, { steps: STEPS, windowMs: WINDOW, clickhouse: true });
   const funnelMs = now() - t2;
   const ru = process.resourceUsage();
-  process.stdout.write(JSON.stringify({ ingestMs, funnelMs, baseRssMB: mb(base), peakRssMB: Math.round(ru.maxRSS / 1024) }));
+  process.stdout.write(JSON.stringify({ ingestMs, funnelMs, baseRssMB: mb(base), ingestPeakMB, peakRssMB: Math.round(ru.maxRSS / 1024) }));
   process.exit(0);
 }
 if (args.child === 'rows') {
@@ -219,7 +220,7 @@ try {
     const fwCounts = results.fwCh.steps.map((s) => s.count);
     const phCounts = results.fwPh.steps.map((s) => s.count);
     console.log(`funnelwise ingest ${fmt(ingest.ms)} ms; funnel (ClickHouse semantics) ${fmt(fwCh.ms)} ms [${fmt(fwCh.min)}–${fmt(fwCh.max)}]; PostHog rules ${fmt(fwPh.ms)} ms; unsorted columns → funnel ${fmt(unsorted.ms)} ms`);
-    console.log(`  fresh process (columns read from a file): ingest ${fmt(mem.ingestMs)} ms, funnel ${fmt(mem.funnelMs)} ms, RSS ${mem.baseRssMB} MB with the columns loaded, peak ${mem.peakRssMB} MB`);
+    console.log(`  fresh process (columns read from a file): ingest ${fmt(mem.ingestMs)} ms, funnel ${fmt(mem.funnelMs)} ms, RSS ${mem.baseRssMB} MB with the columns loaded, peak ${mem.ingestPeakMB} MB after ingest, ${mem.peakRssMB} MB after the funnel`);
     if (rows) console.log(`  row objects (int ids) → fromRows → funnel: ${fmt(rows.ms)} ms, peak ${rows.peakRssMB} MB (incl. the rows)`);
     console.log(`  counts (ClickHouse semantics): ${fwCounts.join(' → ')}; PostHog rules: ${phCounts.join(' → ')}`);
     let duckRes = null, chRes = null;

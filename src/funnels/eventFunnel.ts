@@ -228,7 +228,7 @@ function whyDropped(log: ActionLog, q: CompiledQuery, r: FunnelUnitResults, ende
  */
 export function eventFunnel(log: ActionLog, options: EventFunnelOptions): EventFunnelReport {
   const q = compileFor(log, options);
-  const { result: r, ended } = evaluateCompiled(log, q);
+  const { result: r, ended } = evaluateCompiled(log, q, true);
   const n = q.n;
   const U = r.unitCount;
   const wantUnits = options.units === true;
@@ -287,7 +287,7 @@ export function eventFunnel(log: ActionLog, options: EventFunnelOptions): EventF
     for (let k = 1; k <= d; k++) {
       const t = stepTime[base + k] as number;
       if (t !== t) continue;
-      if (reached[base + k] === 1 && prevT === prevT) {
+      if ((!q.hasOptional || reached[base + k] === 1) && prevT === prevT) {
         const gap = t - prevT;
         const g = gapCount[k] as number;
         (gaps[k] as Float64Array)[g] = gap;
@@ -309,7 +309,7 @@ export function eventFunnel(log: ActionLog, options: EventFunnelOptions): EventF
         continue;
       }
       const base = u * n;
-      for (let k = 0; k <= d; k++) if (reached[base + k] === 1) (lists[k] as { converted: Array<string | number> }).converted.push(key);
+      for (let k = 0; k <= d; k++) if (!q.hasOptional || reached[base + k] === 1) (lists[k] as { converted: Array<string | number> }).converted.push(key);
       const k = nextReq[d] as number;
       if (k >= 0) {
         const l = lists[k] as { dropped: FunnelDroppedUnit[]; inProgress: Array<string | number> };
