@@ -1,5 +1,6 @@
 import type { ActionLog } from '../io/actionLog.js';
 import { deepFreeze } from '../internal/freeze.js';
+import { quantileInPlace } from '../internal/select.js';
 import type { CompiledMatcher, CompiledQuery } from './compileQuery.js';
 import { matches } from './compileQuery.js';
 import { compileFor, evaluateCompiled } from './evaluateFunnelUnits.js';
@@ -101,42 +102,9 @@ export interface EventFunnelReport {
   readonly rules: FunnelRules;
 }
 
-/** Puts the k-th smallest value of `xs` at index k (quickselect, average O(n)); reorders `xs`. */
-function select(xs: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = xs.length - 1;
-  while (hi > lo) {
-    const pivot = xs[(lo + hi) >> 1] as number;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while ((xs[i] as number) < pivot) i++;
-      while ((xs[j] as number) > pivot) j--;
-      if (i <= j) {
-        const tmp = xs[i] as number;
-        xs[i] = xs[j] as number;
-        xs[j] = tmp;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  return xs[k] as number;
-}
-
 /** Median (midpoint of the two middle values for an even count), `null` when empty. Reorders `xs`. */
 function median(xs: Float64Array): number | null {
-  const n = xs.length;
-  if (n === 0) return null;
-  const hiMid = select(xs, n >> 1);
-  if (n % 2 === 1) return hiMid;
-  // the largest value below the upper middle: after select, indexes < n/2 hold the smaller half
-  let loMid = -Infinity;
-  for (let i = 0; i < n >> 1; i++) if ((xs[i] as number) > loMid) loMid = xs[i] as number;
-  return (loMid + hiMid) / 2;
+  return quantileInPlace(xs, 0, xs.length, 0.5);
 }
 
 /** Why a unit that reached `d` did not reach required step `k`. */
