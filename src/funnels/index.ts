@@ -1,1 +1,2 @@
-export {};
+export { segmentSignificance } from './segmentSignificance.js';
+export type { ConversionCounts, SegmentSignificance, SegmentSignificanceOptions } from './segmentSignificance.js';
