@@ -2,9 +2,11 @@ import { fail } from '../errors/FunnelError.js';
 import type { ActionLog, ActionPropertyValue } from '../io/actionLog.js';
 import { compileQuery, matches } from './compileQuery.js';
 import type { FunnelQuery, FunnelRules } from './funnelQuery.js';
-import { funnelUnitResults, type FunnelUnitResults } from './funnelUnitResults.js';
+import { evaluateFunnelUnits } from './evaluateFunnelUnits.js';
+import type { FunnelUnitResults } from './funnelUnitResults.js';
 import { segmentSignificance, type SegmentSignificance } from './segmentSignificance.js';
-import { stepSummary, type BreakdownStep } from './stepSummary.js';
+import type { EventFunnelStep } from './eventFunnel.js';
+import { stepSummary } from './stepSummary.js';
 import { subLog } from './subLog.js';
 
 /**
@@ -59,7 +61,7 @@ export interface FunnelBreakdownBucket {
   /** The values in the bucket: `[value]`, or every merged value for "other". */
   readonly values: readonly string[];
   /** Per-step counts, conversion, drop-off and times of the bucket's units. */
-  readonly steps: readonly BreakdownStep[];
+  readonly steps: readonly EventFunnelStep[];
   /** Bucket units that have not converted and are still within their window at `now`. */
   readonly inProgress: number;
   /**
@@ -79,7 +81,7 @@ export interface FunnelBreakdownReport {
   /** Buckets by entrants (most first, ties by value), the "other" bucket last. */
   readonly buckets: readonly FunnelBreakdownBucket[];
   /** The funnel over every attributed unit (for `'allEvents'`: the plain funnel over the whole log). */
-  readonly total: readonly BreakdownStep[];
+  readonly total: readonly EventFunnelStep[];
   /** Units that entered but belong to no bucket (step attribution: never reached that step). */
   readonly unattributed: number;
   /** The funnel's rules plus the breakdown's. */
@@ -151,7 +153,7 @@ function rankValues(entrants: Map<string, number>, limit: number): { top: string
  * });
  * const b = funnelBreakdown(log, { steps: ['visit', 'paid'] }, { property: 'channel' });
  * b.buckets.map((x) => [x.value, x.steps[0]?.count, x.steps[1]?.count]) // => [['ads', 2, 1], ['', 1, 1], ['seo', 1, 1]]
- * b.total[1]?.conversionFromStart // => 0.75
+ * b.total[1]?.fromStart // => 0.75
  * ```
  */
 export function funnelBreakdown(log: ActionLog, query: FunnelQuery, breakdown: FunnelBreakdownOptions): FunnelBreakdownReport {
@@ -166,7 +168,7 @@ export function funnelBreakdown(log: ActionLog, query: FunnelQuery, breakdown: F
   if (!Number.isSafeInteger(limit) || limit < 1) fail('INVALID_OPTION', 'a positive integer', limit, ['breakdown', 'limit']);
   const attribution = breakdown.attribution ?? 'firstTouch';
   const q = breakdown.now === undefined ? query : { ...query, now: breakdown.now };
-  const r = funnelUnitResults(log, q);
+  const r = evaluateFunnelUnits(log, q);
   const n = r.stepCount;
   const sig = { confidenceLevel: breakdown.confidenceLevel, minSample: breakdown.minSample };
   let attributionRule: FunnelBreakdownReport['rules']['attribution'];
@@ -181,7 +183,7 @@ export function funnelBreakdown(log: ActionLog, query: FunnelQuery, breakdown: F
     const run = (set: ReadonlySet<string>): FunnelUnitResults => {
       const keep = new Uint8Array(log.eventCount);
       for (let p = 0; p < log.eventCount; p++) keep[p] = set.has(keyOfCode(col.codes[p] as number)) ? 1 : 0;
-      return funnelUnitResults(subLog(log, keep), q);
+      return evaluateFunnelUnits(subLog(log, keep), q);
     };
     const perValue = new Map<string, FunnelUnitResults>();
     const entrants = new Map<string, number>();

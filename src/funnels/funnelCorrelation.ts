@@ -3,7 +3,7 @@ import { CORRELATION_DEFAULTS, rankCorrelations, type Contingency, type OddsRati
 import { fisherExactTest } from '../internal/stats.js';
 import type { ActionLog, ActionPropertyValue } from '../io/actionLog.js';
 import type { FunnelQuery, FunnelRules } from './funnelQuery.js';
-import { funnelUnitResults } from './funnelUnitResults.js';
+import { evaluateFunnelUnits } from './evaluateFunnelUnits.js';
 
 /**
  * Options of {@link funnelCorrelation}.
@@ -158,7 +158,7 @@ function tally(map: Tallies, kind: FunnelCorrelationRow['kind'], key: string, un
  */
 export function funnelCorrelation(log: ActionLog, query: FunnelQuery, options: FunnelCorrelationOptions = {}): FunnelCorrelationReport {
   const now = options.now ?? query?.now;
-  const r = funnelUnitResults(log, now === undefined ? query : { ...query, now });
+  const r = evaluateFunnelUnits(log, now === undefined ? query : { ...query, now });
   const prior = positive(options.prior, CORRELATION_DEFAULTS.prior, 'prior', false);
   const minUnits = positive(options.minUnits, CORRELATION_DEFAULTS.minUnits, 'minUnits', false);
   const minShare = positive(options.minShare, CORRELATION_DEFAULTS.minShare, 'minShare', false);

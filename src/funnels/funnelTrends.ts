@@ -2,7 +2,7 @@ import { fail } from '../errors/FunnelError.js';
 import { nextPeriodStart, periodLabel, periodStart, type PeriodUnit } from '../internal/periods.js';
 import type { ActionLog } from '../io/actionLog.js';
 import type { FunnelQuery, FunnelRules } from './funnelQuery.js';
-import { funnelUnitResults } from './funnelUnitResults.js';
+import { evaluateFunnelUnits } from './evaluateFunnelUnits.js';
 import { stepRange } from './stepRange.js';
 
 /**
@@ -120,7 +120,7 @@ export function funnelTrends(log: ActionLog, query: FunnelQuery, options: Funnel
   if (period !== 'day' && period !== 'week' && period !== 'month') fail('INVALID_OPTION', "'day', 'week' or 'month'", period, ['period']);
   const now = options.now ?? query?.now;
   if (now !== undefined && (typeof now !== 'number' || !Number.isFinite(now))) fail('INVALID_OPTION', 'a finite time in epoch milliseconds', now, ['now']);
-  const r = funnelUnitResults(log, now === undefined ? query : { ...query, now });
+  const r = evaluateFunnelUnits(log, now === undefined ? query : { ...query, now });
   const n = r.stepCount;
   const { fromStep, toStep } = stepRange(options, n);
 

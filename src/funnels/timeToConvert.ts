@@ -2,7 +2,7 @@ import { postHogHistogram } from '../internal/histogram.js';
 import { mean, median } from '../internal/stats.js';
 import type { ActionLog } from '../io/actionLog.js';
 import type { FunnelQuery, FunnelRules } from './funnelQuery.js';
-import { funnelUnitResults } from './funnelUnitResults.js';
+import { evaluateFunnelUnits } from './evaluateFunnelUnits.js';
 import { stepRange } from './stepRange.js';
 import type { FunnelUnitResults } from './funnelUnitResults.js';
 
@@ -123,7 +123,7 @@ export function conversionTimes(r: FunnelUnitResults, fromStep: number, toStep: 
  * ```
  */
 export function timeToConvert(log: ActionLog, query: FunnelQuery, options: TimeToConvertOptions = {}): TimeToConvertReport {
-  const r = funnelUnitResults(log, query);
+  const r = evaluateFunnelUnits(log, query);
   const n = r.stepCount;
   const { fromStep, toStep } = stepRange(options, n);
   const times = conversionTimes(r, fromStep, toStep);
