@@ -90,23 +90,50 @@ export interface HypergeometricTails {
 }
 
 /**
+ * Every point probability of the support, from the mode outwards: P(mode) once in log space, then the
+ * ratio P(i+1)/P(i) = (K − i)(n − i) / ((i + 1)(N − K − n + i + 1)). Terms below 1e-300 of the mode
+ * are left at 0 (they cannot change a double sum). Cost O(support) multiplications.
+ */
+function pmfTable(d: Hypergeometric): { readonly min: number; readonly p: Float64Array } {
+  const { min, max } = hypergeometricSupport(d);
+  const { population: N, successes: K, draws: n } = d;
+  const p = new Float64Array(max - min + 1);
+  const mode = Math.min(max, Math.max(min, Math.floor(((n + 1) * (K + 1)) / (N + 2))));
+  p[mode - min] = Math.exp(logPmf(mode, d));
+  const floor = (p[mode - min] as number) * 1e-300;
+  for (let i = mode; i < max; i++) {
+    const next = ((p[i - min] as number) * ((K - i) * (n - i))) / ((i + 1) * (N - K - n + i + 1));
+    if (next < floor) break;
+    p[i + 1 - min] = next;
+  }
+  for (let i = mode; i > min; i--) {
+    const prev = ((p[i - min] as number) * (i * (N - K - n + i))) / ((K - i + 1) * (n - i + 1));
+    if (prev < floor) break;
+    p[i - 1 - min] = prev;
+  }
+  return { min, p };
+}
+
+/**
  * P(X < k), P(X = k) and P(X > k), each summed directly over its own part of the support (never as
- * 1 − the rest, so a tiny tail keeps its precision). Cost O(min(n, K)).
+ * 1 − the rest, so a tiny tail keeps its precision), renormalised by the total. Cost O(min(n, K)).
  * @internal
  */
 export function hypergeometricTails(k: number, d: Hypergeometric): HypergeometricTails {
-  const { min, max } = hypergeometricSupport(d);
   if (!Number.isInteger(k)) fail('INVALID_OPTION', 'an integer count', k, ['k']);
+  const { min, p } = pmfTable(d);
   let below = 0;
   let equal = 0;
   let above = 0;
-  for (let i = min; i <= max; i++) {
-    const p = Math.exp(logPmf(i, d));
-    if (i < k) below += p;
-    else if (i === k) equal += p;
-    else above += p;
+  for (let j = 0; j < p.length; j++) {
+    const i = min + j;
+    const q = p[j] as number;
+    if (i < k) below += q;
+    else if (i === k) equal += q;
+    else above += q;
   }
-  const total = below + equal + above; // renormalise the last ulps of rounding
+  if (k >= min && k < min + p.length && equal === 0) equal = Math.exp(logPmf(k, d)); // beyond the cut-off
+  const total = below + equal + above;
   return { below: Math.min(1, below / total), equal: Math.min(1, equal / total), above: Math.min(1, above / total) };
 }
 
@@ -132,16 +159,15 @@ export function fisherExactTest(a: number, b: number, c: number, d: number, alte
     const t = hypergeometricTails(a, dist);
     return Math.min(1, alternative === 'greater' ? t.equal + t.above : t.equal + t.below);
   }
-  const { min, max } = hypergeometricSupport(dist);
-  const observed = logPmf(a, dist);
-  const limit = observed + Math.log1p(1e-7);
+  const { min, p: table } = pmfTable(dist);
+  const j = a - min;
+  const observed = j >= 0 && j < table.length ? Math.max(table[j] as number, Math.exp(logPmf(a, dist))) : 0;
+  const limit = observed * (1 + 1e-7);
   let p = 0;
   let total = 0;
-  for (let i = min; i <= max; i++) {
-    const lp = logPmf(i, dist);
-    const q = Math.exp(lp);
+  for (const q of table) {
     total += q;
-    if (lp <= limit) p += q;
+    if (q <= limit) p += q;
   }
   return Math.min(1, p / total);
 }
