@@ -6,6 +6,32 @@ import type { FunnelQuery, FunnelRules } from './funnelQuery.js';
 import { evaluateFunnelUnits } from './evaluateFunnelUnits.js';
 
 /**
+ * Which event properties {@link funnelCorrelation} correlates.
+ *
+ * @category Event funnels
+ * @since 0.1.0
+ */
+export interface CorrelationEventProperties {
+  /** The actions whose events' properties are read. */
+  readonly actions: ReadonlyArray<string>;
+  /** The property columns to read. Default every property column of the log. */
+  readonly properties?: ReadonlyArray<string> | undefined;
+}
+
+/**
+ * Which unit-level properties {@link funnelCorrelation} correlates, and where to read them.
+ *
+ * @category Event funnels
+ * @since 0.1.0
+ */
+export interface CorrelationUnitProperties {
+  /** The property names; a unit's missing value counts as `''`. */
+  readonly names: ReadonlyArray<string>;
+  /** The properties of a unit, by its key (`undefined` when unknown). */
+  readonly of: (unitKey: string | number) => Readonly<Record<string, ActionPropertyValue | undefined>> | undefined;
+}
+
+/**
  * Options of {@link funnelCorrelation}.
  *
  * @category Event funnels
@@ -17,18 +43,12 @@ export interface FunnelCorrelationOptions {
   /** Actions never considered (noise such as `'$pageleave'`). The funnel's own step actions are always left out. */
   readonly excludeActions?: ReadonlyArray<string> | undefined;
   /**
-   * Correlate the property values carried by these actions' events during the attempt (PostHog's
-   * "event properties"): candidates `action::property::value`. `properties` limits the property names
-   * (default all of the log's property columns).
+   * Correlate the property values carried by some actions' events during the attempt (PostHog's
+   * "event properties"): candidates `action::property::value`.
    */
-  readonly eventProperties?: { readonly actions: ReadonlyArray<string>; readonly properties?: ReadonlyArray<string> | undefined } | undefined;
-  /**
-   * Correlate unit-level properties (PostHog's "person properties"): `of(unitKey)` returns the unit's
-   * properties; candidates `property::value`, a missing value counts as `''`. `names` lists the properties.
-   */
-  readonly unitProperties?:
-    | { readonly names: ReadonlyArray<string>; readonly of: (unitKey: string | number) => Readonly<Record<string, ActionPropertyValue | undefined>> | undefined }
-    | undefined;
+  readonly eventProperties?: CorrelationEventProperties | undefined;
+  /** Correlate unit-level properties (PostHog's "person properties"): candidates `property::value`. */
+  readonly unitProperties?: CorrelationUnitProperties | undefined;
   /** As-of time: units still in progress at `now` are left out (default) or counted as failures. Default the query's `now`. */
   readonly now?: number | undefined;
   /** `'exclude'` (default) or `'failure'`: what to do with units still in progress at `now`. */

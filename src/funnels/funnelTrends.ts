@@ -1,5 +1,5 @@
 import { fail } from '../errors/FunnelError.js';
-import { nextPeriodStart, periodLabel, periodStart, type PeriodUnit } from '../internal/periods.js';
+import { nextPeriodStart, periodLabel, periodStart } from '../internal/periods.js';
 import type { ActionLog } from '../io/actionLog.js';
 import type { FunnelQuery, FunnelRules } from './funnelQuery.js';
 import { evaluateFunnelUnits } from './evaluateFunnelUnits.js';
@@ -11,7 +11,7 @@ import { stepRange } from './stepRange.js';
  * @category Event funnels
  * @since 0.1.0
  */
-export type FunnelTrendPeriod = PeriodUnit;
+export type FunnelTrendPeriod = 'day' | 'week' | 'month';
 
 /**
  * Options of {@link funnelTrends}.

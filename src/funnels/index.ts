@@ -21,6 +21,6 @@ export type { TimeToConvertBin, TimeToConvertOptions, TimeToConvertReport } from
 export { funnelTrends } from './funnelTrends.js';
 export type { FunnelTrendPeriod, FunnelTrendRow, FunnelTrendsOptions, FunnelTrendsReport } from './funnelTrends.js';
 export { funnelCorrelation } from './funnelCorrelation.js';
-export type { FunnelCorrelationOptions, FunnelCorrelationReport, FunnelCorrelationRow } from './funnelCorrelation.js';
+export type { CorrelationEventProperties, CorrelationUnitProperties, FunnelCorrelationOptions, FunnelCorrelationReport, FunnelCorrelationRow } from './funnelCorrelation.js';
 export { segmentSignificance } from './segmentSignificance.js';
 export type { ConversionCounts, SegmentSignificance, SegmentSignificanceOptions } from './segmentSignificance.js';
