@@ -99,6 +99,31 @@ class UnitEvents {
   }
 }
 
+/**
+ * Canonical order of a same-timestamp group (unordered and first-entry machines): events matching fewer
+ * steps first, then by their step lists, so that results never depend on the input order of ties.
+ * Returns the event indexes in `buf[0 .. g - e)`.
+ */
+function canonicalGroup(ev: UnitEvents, e: number, g: number, buf: number[]): number[] {
+  buf.length = 0;
+  for (let i = e; i < g; i++) buf.push(i);
+  if (g - e > 1) {
+    buf.sort((x, y) => {
+      const x0 = ev.stepStart[x] as number;
+      const x1 = ev.stepStart[x + 1] as number;
+      const y0 = ev.stepStart[y] as number;
+      const y1 = ev.stepStart[y + 1] as number;
+      if (x1 - x0 !== y1 - y0) return x1 - x0 - (y1 - y0);
+      for (let i = 0; i < x1 - x0; i++) {
+        const d = (ev.steps[x0 + i] as number) - (ev.steps[y0 + i] as number);
+        if (d !== 0) return d;
+      }
+      return x - y;
+    });
+  }
+  return buf;
+}
+
 /** Scratch state for the PostHog ordered/strict machine. */
 interface PathState {
   /** start[d]: start time of the depth-d path, NaN = none. */
@@ -255,6 +280,7 @@ function posthogOrderedUnit(log: ActionLog, q: CompiledQuery, ev: UnitEvents, st
   st.maxExcl = false;
   let lastEntry = NaN;
   const m = ev.count;
+  const groupBuf: number[] = [];
   let e = 0;
   while (e < m) {
     const t = time[ev.pos[e] as number] as number;
@@ -276,8 +302,10 @@ function posthogOrderedUnit(log: ActionLog, q: CompiledQuery, ev: UnitEvents, st
         st.gStep = new Int32Array(pairs * 2);
       }
       let k = 0;
+      const order = canonicalGroup(ev, e, g, groupBuf);
       for (let s = 0; s < n; s++) {
-        for (let i = e; i < g; i++) {
+        for (let oi = 0; oi < order.length; oi++) {
+          const i = order[oi] as number;
           for (let j = ev.stepStart[i] as number; j < (ev.stepStart[i + 1] as number); j++) {
             if (ev.steps[j] === s) {
               st.gEv[k] = i;
@@ -471,6 +499,7 @@ function posthogUnorderedUnit(log: ActionLog, q: CompiledQuery, ev: UnitEvents, 
       }
     }
   };
+  const groupBuf: number[] = [];
   const processExclusion = (): void => {
     for (let k = 0; k < n; k++) qs.clear(k);
     completed = 0;
@@ -488,15 +517,13 @@ function posthogUnorderedUnit(log: ActionLog, q: CompiledQuery, ev: UnitEvents, 
       if ((ev.stepStart[e + 1] as number) > (ev.stepStart[e] as number)) processStep(e, t);
       else processExclusion();
     } else {
+      const order = canonicalGroup(ev, e, g, groupBuf);
       let anyExcl = false;
       for (let i = e; i < g; i++) if (ev.stepStart[i + 1] === ev.stepStart[i]) anyExcl = true;
-      if (!anyExcl) for (let i = e; i < g && best < n; i++) processStep(i, t);
-      else {
-        for (let i = e; i < g && best < n; i++) processStep(i, t);
-        if (best < n) {
-          for (let i = e; i < g; i++) if (ev.stepStart[i + 1] === ev.stepStart[i]) processExclusion();
-          for (let i = e; i < g && best < n; i++) processStep(i, t);
-        }
+      for (let j = 0; j < order.length && best < n; j++) processStep(order[j] as number, t);
+      if (anyExcl && best < n) {
+        processExclusion();
+        for (let j = 0; j < order.length && best < n; j++) processStep(order[j] as number, t);
       }
     }
     e = g;
@@ -574,6 +601,22 @@ function firstEntryUnit(log: ActionLog, q: CompiledQuery, ev: UnitEvents, u: num
   for (let e = 0; e < m && entry < 0; e++) {
     for (let j = ev.stepStart[e] as number; j < (ev.stepStart[e + 1] as number); j++) if (ev.steps[j] === 0) entry = e;
   }
+  const groupBuf: number[] = [];
+  if (entry >= 0) {
+    // among the events at the entry's timestamp, take the first in canonical order that matches step 1
+    const t0 = time[ev.pos[entry] as number] as number;
+    let g0 = entry;
+    while (g0 > 0 && time[ev.pos[g0 - 1] as number] === t0) g0--;
+    let g1 = entry + 1;
+    while (g1 < m && time[ev.pos[g1] as number] === t0) g1++;
+    const order = canonicalGroup(ev, g0, g1, groupBuf);
+    let chosen = -1;
+    for (let oi = 0; oi < order.length && chosen < 0; oi++) {
+      const i = order[oi] as number;
+      for (let j = ev.stepStart[i] as number; j < (ev.stepStart[i + 1] as number); j++) if (ev.steps[j] === 0) chosen = i;
+    }
+    entry = chosen;
+  }
   let lastEntry = NaN;
   for (let e = 0; e < m; e++) {
     for (let j = ev.stepStart[e] as number; j < (ev.stepStart[e + 1] as number); j++) if (ev.steps[j] === 0) lastEntry = time[ev.pos[e] as number] as number;
@@ -599,10 +642,12 @@ function firstEntryUnit(log: ActionLog, q: CompiledQuery, ev: UnitEvents, u: num
     while (g < m && time[ev.pos[g] as number] === t) g++;
     let advanced = false;
     let progress = true;
+    const order = canonicalGroup(ev, e, g, groupBuf);
     while (progress && depth < n) {
       progress = false;
       if (t - last > (q.maxGap[depth] as number)) break;
-      for (let i = e; i < g; i++) {
+      for (let oi = 0; oi < order.length; oi++) {
+        const i = order[oi] as number;
         if (used[i] === 1) continue;
         let hit = false;
         for (let j = ev.stepStart[i] as number; j < (ev.stepStart[i + 1] as number); j++) if (ev.steps[j] === depth) hit = true;
