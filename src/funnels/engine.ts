@@ -694,136 +694,185 @@ function firstEntryUnit(log: ActionLog, q: CompiledQuery, ev: UnitEvents, u: num
   out.deepest[u] = depth - 1;
 }
 
-/** ClickHouse windowFunnel (default semantics and strict_* modes), per unit. */
-function clickhouseUnit(log: ActionLog, q: CompiledQuery, a: number, b: number, u: number, out: EngineOut, sc: ChScratch): void {
-  const n = q.n;
-  const window = q.window;
-  const time = log.time;
-  const action = log.action;
-  const { dedup, strictOrder, strictIncrease } = q.chModes;
-  // entries (t, cond) with cond 0 = matches nothing (strict_order only), sorted by (t, cond): the events
-  // are already sorted by time; within a timestamp group, order entries by condition index.
-  let cnt = 0;
-  for (let p = a; p < b; p++) {
-    const c = action[p] as number;
-    const s0 = q.codeStepStart[c] as number;
-    const s1 = q.codeStepStart[c + 1] as number;
-    let any = false;
-    for (let i = s0; i < s1; i++) {
-      const k = q.codeSteps[i] as number;
-      if (!q.hasFilters || matches(q.steps[k] as CompiledMatcher, c, p)) {
-        sc.ensure(cnt + 1);
-        sc.t[cnt] = time[p] as number;
-        sc.c[cnt] = k + 1;
-        cnt++;
-        any = true;
-      }
-    }
-    if (!any && strictOrder) {
-      sc.ensure(cnt + 1);
-      sc.t[cnt] = time[p] as number;
-      sc.c[cnt] = 0;
-      cnt++;
-    }
+/**
+ * The windowFunnel level walk of one unit: fed the entries `(condition index, time)` in (time,
+ * condition) order, it keeps per level the chain's first time, latest time and step times. @internal
+ */
+class ChWalk {
+  readonly n: number;
+  readonly window: number;
+  readonly dedup: boolean;
+  readonly strictOrder: boolean;
+  readonly strictIncrease: boolean;
+  readonly first: Float64Array;
+  readonly lastT: Float64Array;
+  readonly has: Uint8Array;
+  readonly path: Float64Array;
+  firstEvent = false;
+  result = -1;
+  stop = false;
+  lastEntry = NaN;
+  constructor(q: CompiledQuery) {
+    this.n = q.n;
+    this.window = q.window;
+    this.dedup = q.chModes.dedup;
+    this.strictOrder = q.chModes.strictOrder;
+    this.strictIncrease = q.chModes.strictIncrease;
+    this.first = new Float64Array(q.n);
+    this.lastT = new Float64Array(q.n);
+    this.has = new Uint8Array(q.n);
+    this.path = new Float64Array(q.n * q.n);
   }
-  // stable sort by (t, cond) within equal-time runs (insertion; runs are short)
-  for (let i = 1; i < cnt; i++) {
-    const ti = sc.t[i] as number;
-    const ci = sc.c[i] as number;
-    let j = i - 1;
-    while (j >= 0 && sc.t[j] === ti && (sc.c[j] as number) > ci) {
-      sc.c[j + 1] = sc.c[j] as number;
-      j--;
-    }
-    sc.c[j + 1] = ci;
+  reset(): void {
+    const has = this.has;
+    for (let k = 0; k < this.n; k++) has[k] = 0;
+    this.firstEvent = false;
+    this.result = -1;
+    this.stop = false;
+    this.lastEntry = NaN;
   }
-  const first = sc.first;
-  const lastT = sc.lastT;
-  const has = sc.has;
-  const path = sc.path;
-  has.fill(0, 0, n);
-  let firstEvent = false;
-  let result = -1;
-  let lastEntry = NaN;
-  for (let i = 0; i < cnt && result < 0; i++) {
-    const t = sc.t[i] as number;
-    const idx = (sc.c[i] as number) - 1;
-    if (strictOrder && idx === -1) {
-      if (firstEvent) break;
-      continue;
+  /** True while more entries may change the result. */
+  open(): boolean {
+    return this.result < 0 && !this.stop;
+  }
+  /** One entry: condition index c (step + 1; 0 = matches nothing, strict_order only) at time t. */
+  feed(c: number, t: number): void {
+    const idx = c - 1;
+    const has = this.has;
+    if (idx === -1) {
+      if (this.firstEvent) this.stop = true;
+      return;
     }
     if (idx === 0) {
-      first[0] = t;
-      lastT[0] = t;
+      this.first[0] = t;
+      this.lastT[0] = t;
       has[0] = 1;
-      path[0] = t;
-      firstEvent = true;
-      lastEntry = t;
-    } else if (dedup && has[idx] === 1) {
-      break;
-    } else if (strictOrder && firstEvent && has[idx - 1] === 0) {
-      // level = first empty level
+      this.path[0] = t;
+      this.firstEvent = true;
+      this.lastEntry = t;
+    } else if (this.dedup && has[idx] === 1) {
+      this.stop = true;
+    } else if (this.strictOrder && this.firstEvent && has[idx - 1] === 0) {
       let lvl = 0;
-      while (lvl < n && has[lvl] === 1) lvl++;
-      result = lvl;
+      while (lvl < this.n && has[lvl] === 1) lvl++;
+      this.result = lvl;
     } else if (has[idx - 1] === 1) {
-      const f = first[idx - 1] as number;
-      let ok = t <= f + window;
-      if (strictIncrease) ok = ok && (lastT[idx - 1] as number) < t;
+      const f = this.first[idx - 1] as number;
+      let ok = t <= f + this.window;
+      if (this.strictIncrease) ok = ok && (this.lastT[idx - 1] as number) < t;
       if (ok) {
-        first[idx] = f;
-        lastT[idx] = t;
+        this.first[idx] = f;
+        this.lastT[idx] = t;
         has[idx] = 1;
-        for (let k = 0; k < idx; k++) path[idx * n + k] = path[(idx - 1) * n + k] as number;
-        path[idx * n + idx] = t;
-        if (idx + 1 === n) result = n;
+        const n = this.n;
+        const path = this.path;
+        const src = (idx - 1) * n;
+        const dst = idx * n;
+        for (let k = 0; k < idx; k++) path[dst + k] = path[src + k] as number;
+        path[dst + idx] = t;
+        if (idx + 1 === n) this.result = n;
       }
     }
   }
-  if (result < 0) {
-    result = 0;
-    for (let k = n; k > 0; k--) {
-      if (has[k - 1] === 1) {
-        result = k;
-        break;
+  /** Writes unit u's result (the deepest level and the step times of its chain). */
+  finish(u: number, out: EngineOut): void {
+    const n = this.n;
+    let result = this.result;
+    if (result < 0) {
+      result = 0;
+      for (let k = n; k > 0; k--) {
+        if (this.has[k - 1] === 1) {
+          result = k;
+          break;
+        }
       }
     }
+    out.lastEntryTime[u] = this.lastEntry;
+    if (result === 0) return;
+    const lvl = result - 1;
+    out.deepest[u] = lvl;
+    const base = u * n;
+    const row = lvl * n;
+    for (let k = 0; k <= lvl; k++) {
+      out.stepTime[base + k] = this.path[row + k] as number;
+      out.stepOf[base + k] = k;
+    }
+    out.entryTime[u] = this.first[lvl] as number;
   }
-  out.lastEntryTime[u] = lastEntry;
-  if (result === 0) return;
-  const lvl = result - 1;
-  out.deepest[u] = lvl;
-  // the chain that set the deepest level (strict_order's early return reports consecutive levels set)
-  const base = u * n;
-  for (let k = 0; k <= lvl; k++) {
-    out.stepTime[base + k] = path[lvl * n + k] as number;
-    out.stepOf[base + k] = k;
-  }
-  out.entryTime[u] = first[lvl] as number;
 }
 
-class ChScratch {
-  t = new Float64Array(64);
-  c = new Int32Array(64);
-  first: Float64Array;
-  lastT: Float64Array;
-  has: Uint8Array;
-  path: Float64Array;
-  constructor(n: number) {
-    this.first = new Float64Array(n);
-    this.lastT = new Float64Array(n);
-    this.has = new Uint8Array(n);
-    this.path = new Float64Array(n * n);
+/** Appends `c` to `buf[0 .. count)` keeping ascending order (stable); returns the (maybe grown) buffer. */
+function insertSorted(buf: Int32Array, count: number, c: number): Int32Array {
+  let b = buf;
+  if (count >= b.length) {
+    b = new Int32Array(b.length * 2);
+    b.set(buf);
   }
-  ensure(k: number): void {
-    if (k > this.t.length) {
-      const t = new Float64Array(Math.max(k, this.t.length * 2));
-      t.set(this.t);
-      this.t = t;
-      const c = new Int32Array(t.length);
-      c.set(this.c);
-      this.c = c;
+  let i = count;
+  while (i > 0 && (b[i - 1] as number) > c) {
+    b[i] = b[i - 1] as number;
+    i--;
+  }
+  b[i] = c;
+  return b;
+}
+
+/**
+ * ClickHouse windowFunnel (default semantics and strict_* modes) for every unit. Entries are the unit's
+ * events in time order; a same-timestamp group is ordered by condition index (events matching no step
+ * first, as ClickHouse's `(time, 0)` entries), and an event matching several steps gives one entry per
+ * step. With no property filters and one step per action, the step comes from a lookup table.
+ */
+function clickhouseAll(log: ActionLog, q: CompiledQuery, out: EngineOut): void {
+  const strictOrder = q.chModes.strictOrder;
+  const simple = !q.hasFilters && isSingleStepPerCode(q);
+  const A = log.actions.length;
+  const codeStep = new Int8Array(A).fill(-1);
+  for (let c = 0; c < A; c++) {
+    if ((q.codeStepStart[c + 1] as number) > (q.codeStepStart[c] as number)) codeStep[c] = q.codeSteps[q.codeStepStart[c] as number] as number;
+  }
+  const time = log.time;
+  const action = log.action;
+  const offsets = log.offsets;
+  const U = log.unitCount;
+  const w = new ChWalk(q);
+  let grp: Int32Array = new Int32Array(64);
+  for (let u = 0; u < U; u++) {
+    const a = offsets[u] as number;
+    const b = offsets[u + 1] as number;
+    w.reset();
+    let p = a;
+    while (p < b && w.open()) {
+      const c0 = action[p] as number;
+      if (simple && (codeStep[c0] as number) < 0 && !strictOrder) {
+        p++;
+        continue;
+      }
+      const t = time[p] as number;
+      let p2 = p + 1;
+      if (simple && (p2 >= b || time[p2] !== t)) {
+        w.feed((codeStep[c0] as number) + 1, t);
+        p = p2;
+        continue;
+      }
+      while (p2 < b && time[p2] === t) p2++;
+      let gCount = 0;
+      for (let r = p; r < p2; r++) {
+        const c = action[r] as number;
+        let any = false;
+        for (let i = q.codeStepStart[c] as number; i < (q.codeStepStart[c + 1] as number); i++) {
+          const k = q.codeSteps[i] as number;
+          if (!q.hasFilters || matches(q.steps[k] as CompiledMatcher, c, r)) {
+            grp = insertSorted(grp, gCount++, k + 1);
+            any = true;
+          }
+        }
+        if (!any && strictOrder) grp = insertSorted(grp, gCount++, 0);
+      }
+      for (let gi = 0; gi < gCount && w.open(); gi++) w.feed(grp[gi] as number, t);
+      p = p2;
     }
+    w.finish(u, out);
   }
 }
 
@@ -832,8 +881,7 @@ export function runEngine(log: ActionLog, q: CompiledQuery, out: EngineOut): voi
   const U = log.unitCount;
   const offsets = log.offsets;
   if (q.attempt === 'clickhouse') {
-    const sc = new ChScratch(q.n);
-    for (let u = 0; u < U; u++) clickhouseUnit(log, q, offsets[u] as number, offsets[u + 1] as number, u, out, sc);
+    clickhouseAll(log, q, out);
     return;
   }
   const fast =

@@ -17,7 +17,7 @@ import type { FunnelUnitResults } from './funnelUnitResults.js';
  * Cost: one pass over the log's events (a few ns per event for the common ordered query), plus
  * `unitCount × steps` × 10 bytes of output.
  *
- * @param log - The action log, built once by {@link ActionLog.fromColumns} or {@link ActionLog.fromRows}.
+ * @param log - The action log, built once by `ActionLog.fromColumns` or `ActionLog.fromRows`.
  * @param query - Steps and counting rules.
  * @returns Per-unit arrays indexed by the log's unit index.
  * @throws {@link FunnelError} `INVALID_OPTION` for more than 64 steps, a negative window, misplaced
@@ -50,38 +50,43 @@ export function compileFor(log: ActionLog, query: FunnelQuery): CompiledQuery {
 }
 
 /** Runs a compiled query; also returns why each attempt ended (0 none, 1 excluded, 2 strict break). @internal */
-export function evaluateCompiled(log: ActionLog, q: CompiledQuery): { result: FunnelUnitResults; ended: Uint8Array } {
+export function evaluateCompiled(log: ActionLog, q: CompiledQuery, lean = false): { result: FunnelUnitResults; ended: Uint8Array } {
+  // lean (for eventFunnel's report): steps after the deepest keep 0 instead of NaN in stepTime, stepOf is
+  // not initialised and `reached` is only filled for optional steps — the report reads none of these.
   const U = log.unitCount;
   const n = q.n;
   const out = {
     deepest: new Int8Array(U).fill(-1),
     excluded: new Uint8Array(U),
-    stepTime: new Float64Array(U * n).fill(NaN),
-    stepOf: new Int8Array(U * n).fill(-1),
+    stepTime: lean ? new Float64Array(U * n) : new Float64Array(U * n).fill(NaN),
+    stepOf: lean ? new Int8Array(U * n) : new Int8Array(U * n).fill(-1),
     entryTime: new Float64Array(U).fill(NaN),
     lastEntryTime: new Float64Array(U).fill(NaN),
     ended: new Uint8Array(U),
   };
   runEngine(log, q, out);
-  const reached = new Uint8Array(U * n);
+  const fillReached = !lean || q.hasOptional;
+  const reached = new Uint8Array(fillReached ? U * n : 0);
   const inProgress = new Uint8Array(U);
   const now = q.now;
-  for (let u = 0; u < U; u++) {
-    const d = out.deepest[u] as number;
-    if (d < 0) continue;
-    const base = u * n;
-    if (q.hasOptional) {
-      for (let k = 0; k <= d; k++) {
-        if (q.optional[k] === 0) reached[base + k] = 1;
-        else {
-          const t = out.stepTime[base + k] as number;
-          if (t === t) reached[base + k] = 1;
+  if (fillReached || now !== null) {
+    for (let u = 0; u < U; u++) {
+      const d = out.deepest[u] as number;
+      if (d < 0) continue;
+      const base = u * n;
+      if (q.hasOptional) {
+        for (let k = 0; k <= d; k++) {
+          if (q.optional[k] === 0) reached[base + k] = 1;
+          else {
+            const t = out.stepTime[base + k] as number;
+            if (t === t) reached[base + k] = 1;
+          }
         }
+      } else if (fillReached) for (let k = 0; k <= d; k++) reached[base + k] = 1;
+      if (now !== null && d < n - 1 && out.ended[u] === 0) {
+        const from = q.attempt === 'firstEntry' ? (out.entryTime[u] as number) : (out.lastEntryTime[u] as number);
+        if (from + q.window >= now) inProgress[u] = 1;
       }
-    } else reached.fill(1, base, base + d + 1);
-    if (now !== null && d < n - 1 && out.ended[u] === 0) {
-      const from = q.attempt === 'firstEntry' ? (out.entryTime[u] as number) : (out.lastEntryTime[u] as number);
-      if (from + q.window >= now) inProgress[u] = 1;
     }
   }
   const result: FunnelUnitResults = Object.freeze({

@@ -101,11 +101,42 @@ export interface EventFunnelReport {
   readonly rules: FunnelRules;
 }
 
+/** Puts the k-th smallest value of `xs` at index k (quickselect, average O(n)); reorders `xs`. */
+function select(xs: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (hi > lo) {
+    const pivot = xs[(lo + hi) >> 1] as number;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while ((xs[i] as number) < pivot) i++;
+      while ((xs[j] as number) > pivot) j--;
+      if (i <= j) {
+        const tmp = xs[i] as number;
+        xs[i] = xs[j] as number;
+        xs[j] = tmp;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return xs[k] as number;
+}
+
+/** Median (midpoint of the two middle values for an even count), `null` when empty. Reorders `xs`. */
 function median(xs: Float64Array): number | null {
   const n = xs.length;
   if (n === 0) return null;
-  xs.sort();
-  return n % 2 === 1 ? (xs[(n - 1) >> 1] as number) : ((xs[n / 2 - 1] as number) + (xs[n / 2] as number)) / 2;
+  const hiMid = select(xs, n >> 1);
+  if (n % 2 === 1) return hiMid;
+  // the largest value below the upper middle: after select, indexes < n/2 hold the smaller half
+  let loMid = -Infinity;
+  for (let i = 0; i < n >> 1; i++) if ((xs[i] as number) > loMid) loMid = xs[i] as number;
+  return (loMid + hiMid) / 2;
 }
 
 /** Why a unit that reached `d` did not reach required step `k`. */
@@ -197,90 +228,125 @@ function whyDropped(log: ActionLog, q: CompiledQuery, r: FunnelUnitResults, ende
  */
 export function eventFunnel(log: ActionLog, options: EventFunnelOptions): EventFunnelReport {
   const q = compileFor(log, options);
-  const { result: r, ended } = evaluateCompiled(log, q);
+  const { result: r, ended } = evaluateCompiled(log, q, true);
   const n = q.n;
   const U = r.unitCount;
   const wantUnits = options.units === true;
-  const counts = new Array<number>(n).fill(0);
-  const excludedCount = r.excluded.reduce((s, v) => s + v, 0);
-  let inProgressTotal = 0;
-  for (let u = 0; u < U; u++) {
-    if (r.inProgress[u] === 1) inProgressTotal++;
-    const base = u * n;
-    const d = r.deepest[u] as number;
-    for (let k = 0; k <= d; k++) if (r.reached[base + k] === 1) counts[k] = (counts[k] as number) + 1;
-  }
-  const prevOf = (k: number): number => {
+  const deepest = r.deepest;
+  const reached = r.reached;
+  const stepTime = r.stepTime;
+  const inProgressFlag = r.inProgress;
+  // previous required step of each step, and the first required step after each depth
+  const prevReq = new Int32Array(n).fill(-1);
+  for (let k = 1; k < n; k++) {
     let j = k - 1;
     while (j > 0 && q.optional[j] === 1) j--;
-    return j;
-  };
+    prevReq[k] = j;
+  }
+  const nextReq = new Int32Array(n).fill(-1);
+  for (let d = 0; d < n; d++) {
+    let k = d + 1;
+    while (k < n && q.optional[k] === 1) k++;
+    nextReq[d] = k < n ? k : -1;
+  }
+  // pass 1: counts, drop-off, in progress
+  const counts = new Float64Array(n);
+  const dropped = new Float64Array(n);
+  const inProg = new Float64Array(n);
+  let excludedCount = 0;
+  let inProgressTotal = 0;
+  for (let u = 0; u < U; u++) {
+    const d = deepest[u] as number;
+    if (d < 0) {
+      if (r.excluded[u] === 1) excludedCount++;
+      continue;
+    }
+    if (q.hasOptional) {
+      const base = u * n;
+      for (let k = 0; k <= d; k++) if (reached[base + k] === 1) counts[k] = (counts[k] as number) + 1;
+    } else {
+      for (let k = 0; k <= d; k++) counts[k] = (counts[k] as number) + 1;
+    }
+    const k = nextReq[d] as number;
+    if (k >= 0) {
+      if (inProgressFlag[u] === 1) {
+        inProg[k] = (inProg[k] as number) + 1;
+        inProgressTotal++;
+      } else dropped[k] = (dropped[k] as number) + 1;
+    }
+  }
+  // pass 2: gaps from the previous reached step
+  const gaps = Array.from({ length: n }, (_, k) => new Float64Array(k === 0 ? 0 : (counts[k] as number)));
+  const gapCount = new Int32Array(n);
+  const gapSum = new Float64Array(n);
+  for (let u = 0; u < U; u++) {
+    const d = deepest[u] as number;
+    if (d < 1) continue;
+    const base = u * n;
+    let prevT = stepTime[base] as number;
+    for (let k = 1; k <= d; k++) {
+      const t = stepTime[base + k] as number;
+      if (t !== t) continue;
+      if ((!q.hasOptional || reached[base + k] === 1) && prevT === prevT) {
+        const gap = t - prevT;
+        const g = gapCount[k] as number;
+        (gaps[k] as Float64Array)[g] = gap;
+        gapCount[k] = g + 1;
+        gapSum[k] = (gapSum[k] as number) + gap;
+      }
+      prevT = t;
+    }
+  }
+  // pass 3 (on request): the units behind the numbers
+  const lists = wantUnits ? Array.from({ length: n }, () => ({ converted: [] as Array<string | number>, dropped: [] as FunnelDroppedUnit[], inProgress: [] as Array<string | number> })) : null;
+  const excludedUnits: Array<string | number> = [];
+  if (lists !== null) {
+    for (let u = 0; u < U; u++) {
+      const key = log.unitKeys[u] as string | number;
+      const d = deepest[u] as number;
+      if (d < 0) {
+        if (r.excluded[u] === 1) excludedUnits.push(key);
+        continue;
+      }
+      const base = u * n;
+      for (let k = 0; k <= d; k++) if (!q.hasOptional || reached[base + k] === 1) (lists[k] as { converted: Array<string | number> }).converted.push(key);
+      const k = nextReq[d] as number;
+      if (k >= 0) {
+        const l = lists[k] as { dropped: FunnelDroppedUnit[]; inProgress: Array<string | number> };
+        if (inProgressFlag[u] === 1) l.inProgress.push(key);
+        else l.dropped.push({ unit: key, why: whyDropped(log, q, r, ended, u, d, k) });
+      }
+    }
+  }
+  const start = counts[0] as number;
   const steps: EventFunnelStep[] = [];
   for (let k = 0; k < n; k++) {
     const count = counts[k] as number;
-    const prev = k === 0 ? -1 : prevOf(k);
+    const prev = prevReq[k] as number;
     const prevCount = prev < 0 ? 0 : (counts[prev] as number);
-    const start = counts[0] as number;
-    // gaps
-    const gaps = new Float64Array(k === 0 ? 0 : count);
-    let g = 0;
-    let sum = 0;
-    const converted: Array<string | number> = [];
-    const dropped: FunnelDroppedUnit[] = [];
-    const inProgress: Array<string | number> = [];
-    let inProg = 0;
-    let drop = 0;
-    for (let u = 0; u < U; u++) {
-      const base = u * n;
-      if (r.reached[base + k] === 1) {
-        if (wantUnits) converted.push(log.unitKeys[u] as string | number);
-        if (k > 0) {
-          const t = r.stepTime[base + k] as number;
-          let j = k - 1;
-          while (j >= 0 && !((r.stepTime[base + j] as number) === (r.stepTime[base + j] as number))) j--;
-          if (t === t && j >= 0) {
-            const gap = t - (r.stepTime[base + j] as number);
-            gaps[g++] = gap;
-            sum += gap;
-          }
-        }
-      } else if (prev >= 0 && q.optional[k] === 0 && r.reached[base + prev] === 1) {
-        if (r.inProgress[u] === 1) {
-          inProg++;
-          if (wantUnits) inProgress.push(log.unitKeys[u] as string | number);
-        } else {
-          drop++;
-          if (wantUnits) dropped.push({ unit: log.unitKeys[u] as string | number, why: whyDropped(log, q, r, ended, u, r.deepest[u] as number, k) });
-        }
-      }
-    }
-    const times = gaps.subarray(0, g);
-    const step: EventFunnelStep = {
+    const g = gapCount[k] as number;
+    steps.push({
       index: k,
       label: q.rules.steps[k] as string,
       optional: q.optional[k] === 1,
       count,
       fromPrevious: prev < 0 || prevCount === 0 ? null : count / prevCount,
       fromStart: start === 0 ? null : count / start,
-      dropped: drop,
-      inProgress: inProg,
-      meanMsFromPrevious: g === 0 ? null : sum / g,
-      medianMsFromPrevious: median(times),
-      ...(wantUnits ? { units: { converted, dropped, inProgress } } : {}),
-    };
-    steps.push(step);
+      dropped: dropped[k] as number,
+      inProgress: inProg[k] as number,
+      meanMsFromPrevious: g === 0 ? null : (gapSum[k] as number) / g,
+      medianMsFromPrevious: median((gaps[k] as Float64Array).subarray(0, g)),
+      ...(lists !== null ? { units: lists[k] as EventFunnelStepUnits } : {}),
+    });
   }
-  const entered = counts[0] as number;
   const convertedCount = counts[n - 1] as number;
-  const excludedUnits: Array<string | number> = [];
-  if (wantUnits) for (let u = 0; u < U; u++) if (r.excluded[u] === 1) excludedUnits.push(log.unitKeys[u] as string | number);
   return deepFreeze({
     steps,
-    entered,
+    entered: start,
     converted: convertedCount,
-    conversion: entered === 0 ? null : convertedCount / entered,
+    conversion: start === 0 ? null : convertedCount / start,
     excluded: excludedCount,
-    ...(wantUnits ? { excludedUnits } : {}),
+    ...(lists !== null ? { excludedUnits } : {}),
     inProgress: inProgressTotal,
     rules: q.rules,
   });

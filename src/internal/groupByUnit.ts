@@ -3,63 +3,92 @@
  * No comparator sorts and no hash maps on the hot path. @internal
  */
 
-/** A permutation of event rows grouped by dense unit id, with CSR offsets. @internal */
-export interface UnitGrouping {
-  /** `order[p]` = input row placed at sorted position p. */
-  readonly order: Int32Array;
+/** Events grouped by dense unit id (CSR) and sorted by time within each unit. @internal */
+export interface GroupedEvents {
   /** CSR offsets, length `unitCount + 1`. */
   readonly offsets: Int32Array;
   /** The number of distinct units. */
   readonly unitCount: number;
-  /** For each dense unit id, the smallest input row of that unit (a representative, to read its key). */
-  readonly firstRow: Int32Array;
+  /** For each dense unit id, its integer key minus `min` (ascending). */
+  readonly keyIndex: Float64Array;
+  /** Times by sorted position. */
+  readonly time: Float64Array;
+  /** Action codes by sorted position. */
+  readonly action: Uint16Array;
+  /** Input row at each sorted position (only when requested). */
+  readonly order: Int32Array | null;
 }
 
 /**
- * Groups rows by integer keys `key[i] - min` (all in `[0, range)`), stable (input order kept within a
- * unit). Dense unit ids follow ascending key order. Uses a counting sort when the key range is small
- * compared with the row count, otherwise a two-pass LSD radix sort on 16-bit digits. @internal
+ * Groups events by integer keys `key[i] - min` (all in `[0, range)`), stable (input order kept within
+ * a unit for equal times), then sorts each unit's events by time. Dense unit ids follow ascending key
+ * order. A counting sort scatters the columns directly when the key range is small compared with the
+ * row count; otherwise a two-pass LSD radix sort on 16-bit digits builds a permutation. @internal
  */
-export function groupByIntegerKey(keys: ArrayLike<number>, n: number, min: number, range: number): UnitGrouping {
-  if (range <= 2 * n + 65536) return countingGroup(keys, n, min, range);
-  return radixGroup(keys, n, min);
+export function groupEvents(
+  keys: ArrayLike<number>,
+  n: number,
+  min: number,
+  range: number,
+  time: ArrayLike<number>,
+  action: ArrayLike<number>,
+  needOrder: boolean,
+): GroupedEvents {
+  const g = range <= 2 * n + 65536 ? countingGroup(keys, n, min, range, time, action, needOrder) : radixGroup(keys, n, min, time, action);
+  sortSegmentsByTime(g.offsets, g.unitCount, g.time, g.action, g.order);
+  return g;
 }
 
-function countingGroup(keys: ArrayLike<number>, n: number, min: number, range: number): UnitGrouping {
+function countingGroup(keys: ArrayLike<number>, n: number, min: number, range: number, time: ArrayLike<number>, action: ArrayLike<number>, needOrder: boolean): GroupedEvents {
   const cursor = new Int32Array(range + 1);
   for (let i = 0; i < n; i++) {
     const k = (keys[i] as number) - min;
     cursor[k] = (cursor[k] as number) + 1;
   }
-  // dense ids for present keys, prefix sums into cursor
   let unitCount = 0;
   for (let k = 0; k < range; k++) if (cursor[k] !== 0) unitCount++;
   const offsets = new Int32Array(unitCount + 1);
-  const firstRow = new Int32Array(unitCount).fill(-1);
+  const keyIndex = new Float64Array(unitCount);
   let pos = 0;
   let u = 0;
   for (let k = 0; k < range; k++) {
     const c = cursor[k] as number;
     if (c !== 0) {
       offsets[u] = pos;
+      keyIndex[u] = k;
       u++;
     }
     cursor[k] = pos;
     pos += c;
   }
   offsets[unitCount] = n;
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = (keys[i] as number) - min;
-    const at = cursor[k] as number;
-    cursor[k] = at + 1;
-    order[at] = i;
+  const sTime = new Float64Array(n);
+  const sAction = new Uint16Array(n);
+  let order: Int32Array | null = null;
+  if (needOrder) {
+    const ord = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = (keys[i] as number) - min;
+      const at = cursor[k] as number;
+      cursor[k] = at + 1;
+      sTime[at] = time[i] as number;
+      sAction[at] = action[i] as number;
+      ord[at] = i;
+    }
+    order = ord;
+  } else {
+    for (let i = 0; i < n; i++) {
+      const k = (keys[i] as number) - min;
+      const at = cursor[k] as number;
+      cursor[k] = at + 1;
+      sTime[at] = time[i] as number;
+      sAction[at] = action[i] as number;
+    }
   }
-  for (let q = 0; q < unitCount; q++) firstRow[q] = order[offsets[q] as number] as number;
-  return { order, offsets, unitCount, firstRow };
+  return { offsets, unitCount, keyIndex, time: sTime, action: sAction, order };
 }
 
-function radixGroup(keys: ArrayLike<number>, n: number, min: number): UnitGrouping {
+function radixGroup(keys: ArrayLike<number>, n: number, min: number, time: ArrayLike<number>, action: ArrayLike<number>): GroupedEvents {
   const lo = new Int32Array(65537);
   const hi = new Int32Array(65537);
   for (let i = 0; i < n; i++) {
@@ -98,7 +127,9 @@ function radixGroup(keys: ArrayLike<number>, n: number, min: number): UnitGroupi
     prev = k;
   }
   const offsets = new Int32Array(unitCount + 1);
-  const firstRow = new Int32Array(unitCount);
+  const keyIndex = new Float64Array(unitCount);
+  const sTime = new Float64Array(n);
+  const sAction = new Uint16Array(n);
   let u = -1;
   prev = -1;
   for (let p = 0; p < n; p++) {
@@ -107,69 +138,90 @@ function radixGroup(keys: ArrayLike<number>, n: number, min: number): UnitGroupi
     if (k !== prev || p === 0) {
       u++;
       offsets[u] = p;
-      firstRow[u] = i;
+      keyIndex[u] = k;
     }
     prev = k;
+    sTime[p] = time[i] as number;
+    sAction[p] = action[i] as number;
   }
   offsets[unitCount] = n;
-  return { order, offsets, unitCount, firstRow };
+  return { offsets, unitCount, keyIndex, time: sTime, action: sAction, order };
 }
 
 /**
- * Within each unit segment of `order`, makes times non-decreasing (stable). Mostly-sorted input needs
- * one linear check; a disordered segment is fixed by insertion sort (short segments) or a stable merge
- * sort of the segment (long ones). `time` is indexed by input row. @internal
+ * Within each unit segment, makes times non-decreasing (stable), moving actions (and the order) along.
+ * Mostly-sorted input needs one linear check; a disordered segment is fixed by insertion sort (short
+ * segments) or a stable merge sort of a local permutation (long ones). @internal
  */
-export function sortSegmentsByTime(order: Int32Array, offsets: Int32Array, unitCount: number, time: ArrayLike<number>): void {
+function sortSegmentsByTime(offsets: Int32Array, unitCount: number, time: Float64Array, action: Uint16Array, order: Int32Array | null): void {
+  let perm: Int32Array | null = null;
   let scratch: Int32Array | null = null;
   for (let u = 0; u < unitCount; u++) {
     const a = offsets[u] as number;
     const b = offsets[u + 1] as number;
     let sorted = true;
-    let prev = time[order[a] as number] as number;
     for (let p = a + 1; p < b; p++) {
-      const t = time[order[p] as number] as number;
-      if (t < prev) {
+      if ((time[p] as number) < (time[p - 1] as number)) {
         sorted = false;
         break;
       }
-      prev = t;
     }
     if (sorted) continue;
     if (b - a <= 48) {
       for (let p = a + 1; p < b; p++) {
-        const row = order[p] as number;
-        const t = time[row] as number;
+        const t = time[p] as number;
+        const c = action[p] as number;
+        const o = order === null ? 0 : (order[p] as number);
         let q = p - 1;
-        while (q >= a && (time[order[q] as number] as number) > t) {
-          order[q + 1] = order[q] as number;
+        while (q >= a && (time[q] as number) > t) {
+          time[q + 1] = time[q] as number;
+          action[q + 1] = action[q] as number;
+          if (order !== null) order[q + 1] = order[q] as number;
           q--;
         }
-        order[q + 1] = row;
+        time[q + 1] = t;
+        action[q + 1] = c;
+        if (order !== null) order[q + 1] = o;
       }
     } else {
-      if (scratch === null || scratch.length < b - a) scratch = new Int32Array(Math.max(b - a, 1024));
-      mergeSortSegment(order, a, b, time, scratch);
+      const len = b - a;
+      if (perm === null || perm.length < len) {
+        perm = new Int32Array(Math.max(len, 1024));
+        scratch = new Int32Array(perm.length);
+      }
+      for (let i = 0; i < len; i++) perm[i] = a + i;
+      mergeSortPerm(perm, len, time, scratch as Int32Array);
+      const t2 = new Float64Array(len);
+      const c2 = new Uint16Array(len);
+      const o2 = order === null ? null : new Int32Array(len);
+      for (let i = 0; i < len; i++) {
+        const src = perm[i] as number;
+        t2[i] = time[src] as number;
+        c2[i] = action[src] as number;
+        if (o2 !== null && order !== null) o2[i] = order[src] as number;
+      }
+      time.set(t2, a);
+      action.set(c2, a);
+      if (o2 !== null && order !== null) order.set(o2, a);
     }
   }
 }
 
-function mergeSortSegment(order: Int32Array, a: number, b: number, time: ArrayLike<number>, scratch: Int32Array): void {
-  const n = b - a;
+function mergeSortPerm(perm: Int32Array, n: number, time: Float64Array, scratch: Int32Array): void {
   for (let width = 1; width < n; width *= 2) {
-    for (let lo = a; lo < b; lo += 2 * width) {
-      const mid = Math.min(lo + width, b);
-      const hi = Math.min(lo + 2 * width, b);
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
       let i = lo;
       let j = mid;
       let k = 0;
       while (i < mid && j < hi) {
-        if ((time[order[j] as number] as number) < (time[order[i] as number] as number)) scratch[k++] = order[j++] as number;
-        else scratch[k++] = order[i++] as number;
+        if ((time[perm[j] as number] as number) < (time[perm[i] as number] as number)) scratch[k++] = perm[j++] as number;
+        else scratch[k++] = perm[i++] as number;
       }
-      while (i < mid) scratch[k++] = order[i++] as number;
-      while (j < hi) scratch[k++] = order[j++] as number;
-      for (let q = 0; q < k; q++) order[lo + q] = scratch[q] as number;
+      while (i < mid) scratch[k++] = perm[i++] as number;
+      while (j < hi) scratch[k++] = perm[j++] as number;
+      for (let q = 0; q < k; q++) perm[lo + q] = scratch[q] as number;
     }
   }
 }

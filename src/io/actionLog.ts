@@ -1,5 +1,5 @@
 import { fail } from '../errors/FunnelError.js';
-import { groupByIntegerKey, sortSegmentsByTime } from '../internal/groupByUnit.js';
+import { groupEvents } from '../internal/groupByUnit.js';
 
 /**
  * A property value in an {@link ActionLog}: a string, a number, or `null` (missing).
@@ -24,7 +24,7 @@ export interface ActionPropertyColumn {
 }
 
 /**
- * Columns from which {@link ActionLog.fromColumns} builds an action log. All columns have one entry
+ * Columns from which `ActionLog.fromColumns` builds an action log. All columns have one entry
  * per event (row); rows may come in any order.
  *
  * @category Event funnels
@@ -51,7 +51,7 @@ export interface ActionLogColumns {
 }
 
 /**
- * Accessors with which {@link ActionLog.fromRows} reads row objects.
+ * Accessors with which `ActionLog.fromRows` reads row objects.
  *
  * @category Event funnels
  * @since 0.1.0
@@ -69,7 +69,7 @@ export interface ActionLogAccessors<R> {
 
 /**
  * A columnar log of customer actions, grouped by counting unit and sorted by time within each unit,
- * built once by {@link ActionLog.fromColumns} or {@link ActionLog.fromRows} and reused by every
+ * built once by `ActionLog.fromColumns` or `ActionLog.fromRows` and reused by every
  * funnel query.
  *
  * Layout (CSR): the events of unit `u` occupy sorted positions `offsets[u]` to `offsets[u + 1] - 1`,
@@ -120,26 +120,19 @@ function build(
   unitIds: ArrayLike<number>,
   unitMin: number,
   unitRange: number,
-  keyOf: (firstRow: number) => string | number,
+  keyOf: (keyIndex: number) => string | number,
   time: ArrayLike<number>,
   actionCodes: ArrayLike<number>,
   actions: ReadonlyArray<string>,
   properties: Readonly<Record<string, ReadonlyArray<ActionPropertyValue | undefined>>> | undefined,
 ): ActionLog {
-  const g = groupByIntegerKey(unitIds, n, unitMin, unitRange);
-  sortSegmentsByTime(g.order, g.offsets, g.unitCount, time);
+  const hasProps = properties !== undefined && Object.keys(properties).length > 0;
+  const g = groupEvents(unitIds, n, unitMin, unitRange, time, actionCodes, hasProps);
   const order = g.order;
-  const sortedTime = new Float64Array(n);
-  const sortedAction = new Uint16Array(n);
-  for (let p = 0; p < n; p++) {
-    const i = order[p] as number;
-    sortedTime[p] = time[i] as number;
-    sortedAction[p] = actionCodes[i] as number;
-  }
   const unitKeys = new Array<string | number>(g.unitCount);
-  for (let u = 0; u < g.unitCount; u++) unitKeys[u] = keyOf(g.firstRow[u] as number);
+  for (let u = 0; u < g.unitCount; u++) unitKeys[u] = keyOf(g.keyIndex[u] as number);
   const props: Record<string, ActionPropertyColumn> = {};
-  if (properties !== undefined) {
+  if (properties !== undefined && order !== null) {
     for (const [name, col] of Object.entries(properties)) {
       const codesByRow = new Int32Array(n);
       const values: Array<string | number> = [];
@@ -171,8 +164,8 @@ function build(
     eventCount: n,
     unitKeys: Object.freeze(unitKeys),
     offsets: g.offsets,
-    time: sortedTime,
-    action: sortedAction,
+    time: g.time,
+    action: g.action,
     actions: Object.freeze([...actions]),
     properties: Object.freeze(props),
   });
@@ -257,7 +250,7 @@ function fromColumns(columns: ActionLogColumns): ActionLog {
     }
     const range = max - min + 1;
     if (range <= 4294967296) {
-      return build(n, ids, min, range, (row) => ids[row] as number, columns.time, actionCodes, actions, columns.properties);
+      return build(n, ids, min, range, (k) => k + min, columns.time, actionCodes, actions, columns.properties);
     }
     // huge id range: intern (Map), then group densely
     const index = new Map<number, number>();
@@ -273,11 +266,12 @@ function fromColumns(columns: ActionLogColumns): ActionLog {
       }
       dense[i] = c;
     }
-    return build(n, dense, 0, keys.length, (row) => ids[row] as number, columns.time, actionCodes, actions, columns.properties);
+    return build(n, dense, 0, keys.length, (k) => keys[k] as number, columns.time, actionCodes, actions, columns.properties);
   }
   const names = unit as ReadonlyArray<string>;
   const index = new Map<string, number>();
   const dense = new Int32Array(n);
+  const distinct: string[] = [];
   let count = 0;
   for (let i = 0; i < n; i++) {
     const s = names[i];
@@ -286,10 +280,11 @@ function fromColumns(columns: ActionLogColumns): ActionLog {
       if (typeof s !== 'string') fail('INVALID_COLUMN', 'a unit key (all strings or all integers)', s, ['columns', 'unit', i]);
       c = count++;
       index.set(s, c);
+      distinct.push(s);
     }
     dense[i] = c;
   }
-  return build(n, dense, 0, count, (row) => names[row] as string, columns.time, actionCodes, actions, columns.properties);
+  return build(n, dense, 0, count, (k) => distinct[k] as string, columns.time, actionCodes, actions, columns.properties);
 }
 
 function fromRows<R>(rows: ReadonlyArray<R>, accessors: ActionLogAccessors<R>): ActionLog {

@@ -41,6 +41,22 @@ function check(rows: ArbRow[], q: FunnelQuery): void {
   }
   const report = eventFunnel(log, q);
   expect(report.steps.map((s) => s.count)).toEqual(referenceCounts(ref, q));
+  // mean and median time from the previous reached step, computed naively from the reference
+  for (let k = 1; k < n; k++) {
+    const gaps: number[] = [];
+    for (const res of ref.values()) {
+      const t = res.times[k];
+      if (res.deepest < k || t === null || t === undefined) continue;
+      const before = res.times.slice(0, k).filter((x): x is number => x !== null);
+      if (before.length > 0) gaps.push(t - before[before.length - 1]!);
+    }
+    gaps.sort((a, b) => a - b);
+    const m = gaps.length;
+    const step = report.steps[k]!;
+    expect(step.medianMsFromPrevious).toBe(m === 0 ? null : m % 2 === 1 ? gaps[(m - 1) / 2]! : (gaps[m / 2 - 1]! + gaps[m / 2]!) / 2);
+    if (m === 0) expect(step.meanMsFromPrevious).toBeNull();
+    else expect(step.meanMsFromPrevious).toBeCloseTo(gaps.reduce((a, b) => a + b, 0) / m, 6);
+  }
 }
 
 const kinds: Array<[QueryKind, number]> = [

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ActionLog, evaluateFunnelUnits, eventFunnel, isFunnelError } from '../../src/index.js';
+import { ActionLog, evaluateFunnelUnits, eventFunnel } from '../../src/index.js';
+import { caught } from '../support/caught.js';
 import type { FunnelQuery } from '../../src/index.js';
 import { queryArb, rowsArb } from '../arbitraries/actionLog.js';
 
@@ -37,15 +38,6 @@ function one(spec: string, q: FunnelQuery, extra: string[] = []) {
   };
 }
 
-function caught(fn: () => unknown): { code: string; path: ReadonlyArray<string | number> } {
-  try {
-    fn();
-  } catch (e) {
-    if (isFunnelError(e)) return { code: e.code, path: e.path };
-    throw e;
-  }
-  throw new Error('expected a FunnelError');
-}
 
 describe('PostHog ordered rules', () => {
   it('latest start wins: a newer step 1 replaces an older start that has not progressed', () => {

@@ -1,16 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ActionLog, isFunnelError } from '../../src/index.js';
+import { ActionLog } from '../../src/index.js';
+import { caught } from '../support/caught.js';
 
-function caught(fn: () => unknown): { code: string; path: ReadonlyArray<string | number> } {
-  try {
-    fn();
-  } catch (e) {
-    if (isFunnelError(e)) return { code: e.code, path: e.path };
-    throw e;
-  }
-  throw new Error('expected a FunnelError');
-}
 
 /** The layout as plain data: per unit key, the (time, action) pairs in order. */
 function layout(log: ReturnType<typeof ActionLog.fromColumns>): Record<string, Array<[number, string]>> {
