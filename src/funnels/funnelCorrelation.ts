@@ -82,7 +82,7 @@ export interface FunnelCorrelationRow {
   readonly oddsRatio: number;
   /** `'success'` when the odds ratio is above 1, else `'failure'`. */
   readonly correlation: 'success' | 'failure';
-  /** Two-sided Fisher exact p-value of the 2×2 table (has it / not) × (success / failure). */
+  /** Two-sided Fisher exact p-value of the 2×2 table (has it / not) × (success / failure); 1 when every unit has it. */
   readonly pValue: number;
 }
 
@@ -275,7 +275,8 @@ export function funnelCorrelation(log: ActionLog, query: FunnelQuery, options: F
     failure: o.failure,
     oddsRatio: o.oddsRatio,
     correlation: o.correlation,
-    pValue: fisherExactTest(o.success, o.failure, S - o.success, F - o.failure),
+    // group A = units that have it, group B = the others; a group with no units cannot differ: p = 1
+    pValue: fisherExactTest({ successesA: o.success, trialsA: o.success + o.failure, successesB: S - o.success, trialsB: S - o.success + F - o.failure }) ?? 1,
   });
   return {
     successUnits: S,

@@ -1,45 +1,272 @@
 /**
- * Small exact statistics shared by the analyses: log-gamma, binomial coefficients in log space, the
- * hypergeometric distribution (point probabilities and both tails), Fisher's exact test on a 2×2
- * table, and mean / median of a sample. All pure; none allocates more than the support it sums.
+ * Small statistics used by the analytics rooms (drop-off, segments, metrics): the normal tail, log-gamma
+ * and log-factorial, the two-proportion z-test, Fisher's exact test, and type-7 quantiles. Not
+ * exported from the package. Every function is pure and documents its accuracy and edge cases.
  * @internal
  */
 import { fail } from '../errors/FunnelError.js';
 
-// Lanczos approximation, g = 7, n = 9 (the coefficients of Numerical Recipes / Boost's "lanczos13"
-// family; relative error below 2e-15 over the positive reals).
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-const HALF_LOG_2PI = 0.9189385332046727; // ln(√(2π))
-
-// ln(k!) for k < 256, summed exactly enough in double precision (no approximation for small counts).
-const LOG_FACTORIAL: number[] = [0];
-for (let k = 1; k < 256; k++) LOG_FACTORIAL.push((LOG_FACTORIAL[k - 1] as number) + Math.log(k));
+const SQRT_PI = Math.sqrt(Math.PI);
+const LN_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /**
- * ln Γ(x) for x > 0: the Lanczos approximation (g = 7, 9 terms), with a table of ln(k!) for small
- * integers. Used instead of factorials so that binomial coefficients of 90,000 units never overflow.
+ * The complementary error function erfc(x) = 1 − erf(x) = (2/√π) ∫ₓ^∞ e^(−t²) dt, with a relative
+ * error below about 2e-15 over the whole real line (checked against an arbitrary-precision
+ * reference in the tests).
+ *
+ * Method (no fitted constants): for |x| < 1, the everywhere-positive series
+ * erf(x) = (2/√π) e^(−x²) Σₙ 2ⁿ x^(2n+1) / (1·3·…·(2n+1)), then erfc = 1 − erf; for x ≥ 1, the
+ * Laplace continued fraction erfc(x) = e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))) evaluated
+ * with the modified Lentz algorithm (at most ~190 terms at x = 1, fewer further out); for x < 0, erfc(x) = 2 − erfc(−x). NaN in → NaN out; ±∞ → 0 / 2.
  * @internal
  */
-export function logGamma(x: number): number {
-  if (!(x > 0) || !Number.isFinite(x)) fail('INVALID_OPTION', 'a positive finite number', x, ['x']);
-  if (Number.isInteger(x) && x <= 256) return LOG_FACTORIAL[x - 1] as number;
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x); // reflection
-  const z = x - 1;
-  let a = LANCZOS[0] as number;
-  const t = z + 7.5;
-  for (let i = 1; i < 9; i++) a += (LANCZOS[i] as number) / (z + i);
-  return HALF_LOG_2PI + (z + 0.5) * Math.log(t) - t + Math.log(a);
+export function erfc(x: number): number {
+  if (Number.isNaN(x)) return Number.NaN;
+  if (x < 0) return 2 - erfc(-x);
+  if (x === Number.POSITIVE_INFINITY) return 0;
+  if (x < 1) return 1 - erfSeries(x);
+  if (x > 27.3) return 0; // e^(-x²) underflows below the smallest double
+  return (Math.exp(-x * x) / SQRT_PI) * laplaceContinuedFraction(x);
 }
 
-/** ln C(n, k) for integers 0 ≤ k ≤ n; −Infinity outside that range. @internal */
-export function logChoose(n: number, k: number): number {
-  if (k < 0 || k > n) return -Infinity;
-  if (k === 0 || k === n) return 0;
-  return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
+/** erf(x) for 0 ≤ x < 1 by the positive series (terms shrink from the start since 2x² < 3). */
+function erfSeries(x: number): number {
+  const x2 = x * x;
+  let term = x;
+  let sum = x;
+  for (let n = 0; n < 200; n++) {
+    term *= (2 * x2) / (2 * n + 3);
+    sum += term;
+    if (term < sum * 1e-17) break;
+  }
+  return (2 / SQRT_PI) * Math.exp(-x2) * sum;
 }
+
+/** 1/(x + a1/(x + a2/(x + …))) with a_k = k/2, by the modified Lentz algorithm (x ≥ 1). */
+function laplaceContinuedFraction(x: number): number {
+  const tiny = 1e-300;
+  let f = x;
+  let c = x;
+  let d = 0;
+  for (let k = 1; k < 500; k++) {
+    const a = k / 2;
+    d = x + a * d;
+    d = d === 0 ? tiny : d;
+    c = x + a / c;
+    c = c === 0 ? tiny : c;
+    d = 1 / d;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return 1 / f;
+}
+
+/**
+ * The standard normal upper tail P(Z ≥ z) = erfc(z/√2)/2, accurate in relative terms far into the
+ * tail (z = 8 gives 6.22e-16, not 0). @internal
+ */
+export function normalUpperTail(z: number): number {
+  return 0.5 * erfc(z / Math.SQRT2);
+}
+
+/** The standard normal CDF Φ(z) = erfc(−z/√2)/2. @internal */
+export function normalCdf(z: number): number {
+  return 0.5 * erfc(-z / Math.SQRT2);
+}
+
+/** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; reflection not needed for our uses). Relative error ~1e-15. @internal */
+export function logGamma(x: number): number {
+  if (!(x > 0) || !Number.isFinite(x)) fail('INVALID_OPTION', 'a finite number > 0', x, ['x']);
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const g = 7;
+  const c = LANCZOS;
+  const y = x - 1;
+  let a = c[0] as number;
+  const t = y + g + 0.5;
+  for (let i = 1; i < 9; i++) a += (c[i] as number) / (y + i);
+  return LN_SQRT_2PI + (y + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+
+const LOG_FACTORIAL_TABLE_SIZE = 256;
+const LOG_FACTORIAL: Float64Array = (() => {
+  const t = new Float64Array(LOG_FACTORIAL_TABLE_SIZE);
+  for (let k = 2; k < LOG_FACTORIAL_TABLE_SIZE; k++) t[k] = (t[k - 1] as number) + Math.log(k);
+  return t;
+})();
+
+/**
+ * ln(n!) for an integer n ≥ 0: an exact running sum of logarithms for n < 256, the Stirling series
+ * (n + ½)ln n − n + ½ln 2π + 1/(12n) − 1/(360n³) + 1/(1260n⁵) − 1/(1680n⁷) above (truncation error
+ * below 1e-24). @internal
+ */
+export function logFactorial(n: number): number {
+  if (!Number.isInteger(n) || n < 0) fail('INVALID_OPTION', 'an integer ≥ 0', n, ['n']);
+  if (n < LOG_FACTORIAL_TABLE_SIZE) return LOG_FACTORIAL[n] as number;
+  const inv = 1 / n;
+  const inv2 = inv * inv;
+  return (n + 0.5) * Math.log(n) - n + LN_SQRT_2PI + inv * (1 / 12 - inv2 * (1 / 360 - inv2 * (1 / 1260 - inv2 / 1680)));
+}
+
+/** ln of the binomial coefficient C(n, k), for integers 0 ≤ k ≤ n. @internal */
+export function logChoose(n: number, k: number): number {
+  return logFactorial(n) - logFactorial(k) - logFactorial(n - k);
+}
+
+/**
+ * A 2×2 table of two groups' outcomes: group A had `successesA` successes out of `trialsA`, group B
+ * `successesB` out of `trialsB`. @internal
+ */
+export interface TwoByTwo {
+  readonly successesA: number;
+  readonly trialsA: number;
+  readonly successesB: number;
+  readonly trialsB: number;
+}
+
+function checkTable(t: TwoByTwo): void {
+  const entries: [keyof TwoByTwo, number][] = [
+    ['successesA', t.successesA],
+    ['trialsA', t.trialsA],
+    ['successesB', t.successesB],
+    ['trialsB', t.trialsB],
+  ];
+  for (const [k, v] of entries) if (!Number.isSafeInteger(v) || v < 0) fail('INVALID_OPTION', 'a count (safe integer ≥ 0)', v, [k]);
+  if (t.successesA > t.trialsA) fail('INVALID_OPTION', `successes ≤ trials (${t.trialsA})`, t.successesA, ['successesA']);
+  if (t.successesB > t.trialsB) fail('INVALID_OPTION', `successes ≤ trials (${t.trialsB})`, t.successesB, ['successesB']);
+}
+
+/**
+ * The four expected cell counts under "both groups have the same rate" (pooled rate p̂ = total
+ * successes / total trials): nA·p̂, nA·(1 − p̂), nB·p̂, nB·(1 − p̂); returns the smallest. `null` when a
+ * group has no trials. @internal
+ */
+export function minExpectedCount(t: TwoByTwo): number | null {
+  checkTable(t);
+  const n = t.trialsA + t.trialsB;
+  if (t.trialsA === 0 || t.trialsB === 0) return null;
+  const p = (t.successesA + t.successesB) / n;
+  return Math.min(t.trialsA, t.trialsB) * Math.min(p, 1 - p);
+}
+
+/** The outcome of the pooled two-proportion z-test. @internal */
+export interface ZTestResult {
+  /** The z statistic (p̂A − p̂B) / SE; 0 when both rates are 0 or both are 1 (SE = 0). */
+  readonly z: number;
+  /** The two-sided p-value P(|Z| ≥ |z|) = erfc(|z|/√2). */
+  readonly pValue: number;
+}
+
+/**
+ * The pooled two-proportion z-test (two-sided): p̂ = (xA + xB)/(nA + nB),
+ * SE = √(p̂(1 − p̂)(1/nA + 1/nB)), z = (xA/nA − xB/nB)/SE, p = erfc(|z|/√2). Equivalent to the
+ * Pearson χ² test without continuity correction (z² = χ²). Returns `null` when a group has no trials.
+ * When the pooled rate is 0 or 1 the two rates are equal: z = 0, p = 1. @internal
+ */
+export function twoProportionZTest(t: TwoByTwo): ZTestResult | null {
+  checkTable(t);
+  const { successesA: xA, trialsA: nA, successesB: xB, trialsB: nB } = t;
+  if (nA === 0 || nB === 0) return null;
+  const p = (xA + xB) / (nA + nB);
+  const se = Math.sqrt(p * (1 - p) * (1 / nA + 1 / nB));
+  if (se === 0) return { z: 0, pValue: 1 };
+  const z = (xA / nA - xB / nB) / se;
+  return { z, pValue: Math.min(1, erfc(Math.abs(z) / Math.SQRT2)) };
+}
+
+/**
+ * Fisher's exact test (two-sided) on a 2×2 table. With the margins fixed, the count of successes in
+ * group A follows the hypergeometric law P(x) = C(K, x)·C(N − K, nA − x)/C(N, nA) (N = nA + nB,
+ * K = xA + xB). The two-sided p-value is the standard one (R's `fisher.test`, SciPy): the sum of P(x)
+ * over every x whose probability is ≤ the observed table's, with a relative tolerance of 1e-7 for
+ * ties. Probabilities are computed in log space from {@link logFactorial} and normalised by their sum,
+ * so large counts neither overflow nor underflow. Returns `null` when a group has no trials.
+ * Cost: O(min(K, nA)) log-factorial evaluations. @internal
+ */
+export function fisherExactTest(t: TwoByTwo): number | null {
+  checkTable(t);
+  const { successesA: xA, trialsA: nA, successesB: xB, trialsB: nB } = t;
+  if (nA === 0 || nB === 0) return null;
+  const n = nA + nB;
+  const k = xA + xB;
+  const lo = Math.max(0, nA - (n - k));
+  const hi = Math.min(k, nA);
+  if (lo === hi) return 1;
+  // ln P(x) up to the constant −ln C(N, nA), which cancels in the normalisation below
+  const logP = (x: number): number => logChoose(k, x) + logChoose(n - k, nA - x);
+  const logs = new Float64Array(hi - lo + 1);
+  let max = Number.NEGATIVE_INFINITY;
+  for (let x = lo; x <= hi; x++) {
+    const v = logP(x);
+    logs[x - lo] = v;
+    if (v > max) max = v;
+  }
+  const observed = logs[xA - lo] as number;
+  const threshold = observed + Math.log1p(1e-7);
+  let total = 0;
+  let tail = 0;
+  for (let i = 0; i < logs.length; i++) {
+    const v = logs[i] as number;
+    const w = Math.exp(v - max);
+    total += w;
+    if (v <= threshold) tail += w;
+  }
+  return Math.min(1, tail / total);
+}
+
+/**
+ * The hypergeometric probability P(X = x) = C(K, x)·C(N − K, n − x)/C(N, n): drawing n items without
+ * replacement from N of which K are successes, exactly x successes. 0 outside the support. @internal
+ */
+export function hypergeometricPmf(x: number, N: number, K: number, n: number): number {
+  for (const [name, v] of [
+    ['x', x],
+    ['N', N],
+    ['K', K],
+    ['n', n],
+  ] as const) {
+    if (!Number.isSafeInteger(v) || v < 0) fail('INVALID_OPTION', 'an integer ≥ 0', v, [name]);
+  }
+  if (K > N || n > N) fail('INVALID_OPTION', `K and n ≤ N (${N})`, K > N ? K : n, [K > N ? 'K' : 'n']);
+  if (x > K || x > n || n - x > N - K) return 0;
+  return Math.exp(logChoose(K, x) + logChoose(N - K, n - x) - logChoose(N, n));
+}
+
+/**
+ * The p-quantile of already **sorted** numbers by linear interpolation between order statistics —
+ * Hyndman & Fan type 7, the default of R's `quantile` and NumPy's `percentile`: h = (n − 1)·p,
+ * q = x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋ + 1] − x[⌊h⌋]) (0-based). `null` for an empty array. p outside [0, 1]
+ * throws INVALID_OPTION. @internal
+ */
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number | null {
+  if (!(p >= 0 && p <= 1)) fail('INVALID_OPTION', 'a quantile level in [0, 1]', p, ['quantile']);
+  const n = sorted.length;
+  if (n === 0) return null;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const a = sorted[lo] as number;
+  if (lo + 1 >= n) return a;
+  const b = sorted[lo + 1] as number;
+  return a + (h - lo) * (b - a);
+}
+
+/** The type-7 p-quantile of unsorted numbers (copies and sorts; the input is not mutated). O(n log n). @internal */
+export function quantile(values: ArrayLike<number>, p: number): number | null {
+  const sorted = Float64Array.from(values as ArrayLike<number>).sort();
+  return quantileSorted(sorted, p);
+}
+
+/** The median (type-7 0.5 quantile, i.e. the mean of the two middle values for an even count). `null` when empty. @internal */
+export function median(values: ArrayLike<number>): number | null {
+  return quantile(values, 0.5);
+}
+
+// ——— hypergeometric tails (segment significance, Mixpanel) ———
 
 /**
  * A hypergeometric distribution: `population` items (N) of which `successes` (K) are marked; `draws`
@@ -67,16 +294,6 @@ export function hypergeometricSupport(d: Hypergeometric): { readonly min: number
 
 function logPmf(k: number, d: Hypergeometric): number {
   return logChoose(d.successes, k) + logChoose(d.population - d.successes, d.draws - k) - logChoose(d.population, d.draws);
-}
-
-/**
- * P(X = k) = C(K, k)·C(N − K, n − k) / C(N, n), computed in log space (0 outside the support).
- * @internal
- */
-export function hypergeometricPmf(k: number, d: Hypergeometric): number {
-  const { min, max } = hypergeometricSupport(d);
-  if (!Number.isInteger(k) || k < min || k > max) return 0;
-  return Math.exp(logPmf(k, d));
 }
 
 /** The three parts of the distribution around an observed count. @internal */
@@ -137,41 +354,6 @@ export function hypergeometricTails(k: number, d: Hypergeometric): Hypergeometri
   return { below: Math.min(1, below / total), equal: Math.min(1, equal / total), above: Math.min(1, above / total) };
 }
 
-/** Which alternative hypothesis a Fisher test measures. @internal */
-export type FisherAlternative = 'two-sided' | 'greater' | 'less';
-
-/**
- * Fisher's exact test on the 2×2 table [[a, b], [c, d]] (rows: with / without; columns: success /
- * failure). Under independence, a is hypergeometric with N = a+b+c+d, K = a+c, n = a+b.
- * - `greater`: P(X ≥ a) (the first row succeeds more often);
- * - `less`: P(X ≤ a);
- * - `two-sided`: the sum of P(X = i) over every i no more likely than the observed a (with a relative
- *   tolerance of 1e-7, as R's `fisher.test`).
- * @internal
- */
-export function fisherExactTest(a: number, b: number, c: number, d: number, alternative: FisherAlternative = 'two-sided'): number {
-  const cells = [a, b, c, d];
-  cells.forEach((v, i) => {
-    if (!Number.isSafeInteger(v) || v < 0) fail('INVALID_OPTION', 'a non-negative integer cell count', v, ['table', i]);
-  });
-  const dist: Hypergeometric = { population: a + b + c + d, successes: a + c, draws: a + b };
-  if (alternative === 'greater' || alternative === 'less') {
-    const t = hypergeometricTails(a, dist);
-    return Math.min(1, alternative === 'greater' ? t.equal + t.above : t.equal + t.below);
-  }
-  const { min, p: table } = pmfTable(dist);
-  const j = a - min;
-  const observed = j >= 0 && j < table.length ? Math.max(table[j] as number, Math.exp(logPmf(a, dist))) : 0;
-  const limit = observed * (1 + 1e-7);
-  let p = 0;
-  let total = 0;
-  for (const q of table) {
-    total += q;
-    if (q <= limit) p += q;
-  }
-  return Math.min(1, p / total);
-}
-
 /** Arithmetic mean, or `null` for an empty sample. @internal */
 export function mean(values: ArrayLike<number>): number | null {
   const n = values.length;
@@ -179,17 +361,4 @@ export function mean(values: ArrayLike<number>): number | null {
   let s = 0;
   for (let i = 0; i < n; i++) s += values[i] as number;
   return s / n;
-}
-
-/**
- * Median: the middle value of the sorted sample, or the midpoint of the two middle values when the
- * count is even; `null` for an empty sample. Does not mutate its input. Cost O(n log n).
- * @internal
- */
-export function median(values: ArrayLike<number>): number | null {
-  const n = values.length;
-  if (n === 0) return null;
-  const sorted = Float64Array.from(values).sort();
-  const mid = n >>> 1;
-  return n % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }

@@ -2,3 +2,12 @@ export { defineFunnel, parseCustomerAction, parseCustomerActions, parseDeal, par
 export type { SafeParseResult } from './parse.js';
 export { ActionLog } from './actionLog.js';
 export type { ActionLogAccessors, ActionLogColumns, ActionPropertyColumn, ActionPropertyValue } from './actionLog.js';
+export { DEAL_LOST, DEAL_OPEN, DEAL_WON, DealTable } from './dealTable.js';
+export type { DealColumns, DealHistoryColumns, DealTableColumnsOptions, DealTableRowsOptions } from './dealTable.js';
+export { dealTableAsOf } from './dealTableAsOf.js';
+export { groupDeals } from './groupDeals.js';
+export type { DealGroupBy, DealGroups } from './groupDeals.js';
+export { parseCsv } from './parseCsv.js';
+export type { CsvTable, ParseCsvOptions } from './parseCsv.js';
+export { loadDealsCsv } from './loadDealsCsv.js';
+export type { CsvDateFormat, CsvProblem, DealsCsvColumns, LoadDealsCsvOptions, LoadDealsCsvResult } from './loadDealsCsv.js';
