@@ -1,5 +1,5 @@
 import { fail } from '../errors/FunnelError.js';
-import type { ActionLog, ActionPropertyValue } from '../io/actionLog.js';
+import type { ActionLog, ActionPropertyColumn, ActionPropertyValue } from '../io/actionLog.js';
 import { compileQuery, matches } from './compileQuery.js';
 import type { FunnelQuery, FunnelRules } from './funnelQuery.js';
 import { evaluateFunnelUnits } from './evaluateFunnelUnits.js';
@@ -95,20 +95,33 @@ export interface FunnelBreakdownReport {
 
 const asKey = (v: ActionPropertyValue | undefined): string => (v === null || v === undefined ? '' : String(v));
 
-/** The sorted position of the event used at column j of unit u's counted attempt, or -1. */
-function stepEvent(log: ActionLog, r: FunnelUnitResults, steps: ReturnType<typeof compileQuery>['steps'], u: number, j: number): number {
+/**
+ * The sorted position of the event used at column j of unit u's counted attempt, or -1: the event at the
+ * step's recorded time that matches the step. When several do (identical to the engine), the one whose
+ * `col` value sorts first as a string is taken, missing values last — so the choice never depends on
+ * the input row order.
+ */
+function stepEvent(log: ActionLog, r: FunnelUnitResults, steps: ReturnType<typeof compileQuery>['steps'], u: number, j: number, col: ActionPropertyColumn): number {
   const n = r.stepCount;
   const t = r.stepTime[u * n + j] as number;
   const step = r.stepOf[u * n + j] as number;
   if (!Number.isFinite(t) || step < 0) return -1;
   const m = steps[step];
   if (m === undefined) return -1;
+  let best = -1;
+  let bestKey: string | null = null;
   for (let p = log.offsets[u] as number, end = log.offsets[u + 1] as number; p < end; p++) {
     const tp = log.time[p] as number;
     if (tp > t) break;
-    if (tp === t && matches(m, log.action[p] as number, p)) return p;
+    if (tp !== t || !matches(m, log.action[p] as number, p)) continue;
+    const c = col.codes[p] as number;
+    const key = c < 0 ? null : asKey(col.values[c]);
+    if (best < 0 || (key !== null && (bestKey === null || key < bestKey))) {
+      best = p;
+      bestKey = key;
+    }
   }
-  return -1;
+  return best;
 }
 
 /** Ranks value → entrants, keeps the top `limit`, groups the rest. */
@@ -229,14 +242,14 @@ export function funnelBreakdown(log: ActionLog, query: FunnelQuery, breakdown: F
         // the column of step k: ordered funnels use column k; unordered ones say which step each column is
         for (let j = 0; j < n; j++) {
           if (r.stepOf[u * n + j] !== stepK || r.reached[u * n + j] !== 1) continue;
-          const p = stepEvent(log, r, compiled.steps, u, j);
+          const p = stepEvent(log, r, compiled.steps, u, j, col);
           if (p >= 0) valueOf[u] = asKey(col.values[col.codes[p] as number] ?? null);
         }
         continue;
       }
       let found: string | undefined;
       for (let j = 0; j < n; j++) {
-        const p = stepEvent(log, r, compiled.steps, u, j);
+        const p = stepEvent(log, r, compiled.steps, u, j, col);
         if (p < 0) continue;
         const c = col.codes[p] as number;
         if (c < 0) continue;
