@@ -448,4 +448,99 @@ export function inverseCdfQuantile(sorted: ArrayLike<number>, q: number): number
   if (n === 0) return null;
   const k = Math.max(1, Math.ceil(q * n - 1e-12));
   return sorted[Math.min(n, k) - 1] as number;
+// ——— hypergeometric tails (segment significance, Mixpanel) ———
+
+/**
+ * A hypergeometric distribution: `population` items (N) of which `successes` (K) are marked; `draws`
+ * (n) are taken without replacement. X = the number of marked items drawn.
+ * @internal
+ */
+export interface Hypergeometric {
+  readonly population: number;
+  readonly successes: number;
+  readonly draws: number;
+}
+
+function checkHypergeometric(d: Hypergeometric): void {
+  const { population: N, successes: K, draws: n } = d;
+  if (!Number.isSafeInteger(N) || N < 0) fail('INVALID_OPTION', 'a non-negative integer population', N, ['population']);
+  if (!Number.isSafeInteger(K) || K < 0 || K > N) fail('INVALID_OPTION', `an integer number of successes in 0..${N}`, K, ['successes']);
+  if (!Number.isSafeInteger(n) || n < 0 || n > N) fail('INVALID_OPTION', `an integer number of draws in 0..${N}`, n, ['draws']);
+}
+
+/** The support of X: max(0, n + K − N) .. min(n, K). @internal */
+export function hypergeometricSupport(d: Hypergeometric): { readonly min: number; readonly max: number } {
+  checkHypergeometric(d);
+  return { min: Math.max(0, d.draws + d.successes - d.population), max: Math.min(d.draws, d.successes) };
+}
+
+function logPmf(k: number, d: Hypergeometric): number {
+  return logChoose(d.successes, k) + logChoose(d.population - d.successes, d.draws - k) - logChoose(d.population, d.draws);
+}
+
+/** The three parts of the distribution around an observed count. @internal */
+export interface HypergeometricTails {
+  /** P(X < k). */
+  readonly below: number;
+  /** P(X = k). */
+  readonly equal: number;
+  /** P(X > k). */
+  readonly above: number;
+}
+
+/**
+ * Every point probability of the support, from the mode outwards: P(mode) once in log space, then the
+ * ratio P(i+1)/P(i) = (K − i)(n − i) / ((i + 1)(N − K − n + i + 1)). Terms below 1e-300 of the mode
+ * are left at 0 (they cannot change a double sum). Cost O(support) multiplications.
+ */
+function pmfTable(d: Hypergeometric): { readonly min: number; readonly p: Float64Array } {
+  const { min, max } = hypergeometricSupport(d);
+  const { population: N, successes: K, draws: n } = d;
+  const p = new Float64Array(max - min + 1);
+  const mode = Math.min(max, Math.max(min, Math.floor(((n + 1) * (K + 1)) / (N + 2))));
+  p[mode - min] = Math.exp(logPmf(mode, d));
+  const floor = (p[mode - min] as number) * 1e-300;
+  for (let i = mode; i < max; i++) {
+    const next = ((p[i - min] as number) * ((K - i) * (n - i))) / ((i + 1) * (N - K - n + i + 1));
+    if (next < floor) break;
+    p[i + 1 - min] = next;
+  }
+  for (let i = mode; i > min; i--) {
+    const prev = ((p[i - min] as number) * (i * (N - K - n + i))) / ((K - i + 1) * (n - i + 1));
+    if (prev < floor) break;
+    p[i - 1 - min] = prev;
+  }
+  return { min, p };
+}
+
+/**
+ * P(X < k), P(X = k) and P(X > k), each summed directly over its own part of the support (never as
+ * 1 − the rest, so a tiny tail keeps its precision), renormalised by the total. Cost O(min(n, K)).
+ * @internal
+ */
+export function hypergeometricTails(k: number, d: Hypergeometric): HypergeometricTails {
+  if (!Number.isInteger(k)) fail('INVALID_OPTION', 'an integer count', k, ['k']);
+  const { min, p } = pmfTable(d);
+  let below = 0;
+  let equal = 0;
+  let above = 0;
+  for (let j = 0; j < p.length; j++) {
+    const i = min + j;
+    const q = p[j] as number;
+    if (i < k) below += q;
+    else if (i === k) equal += q;
+    else above += q;
+  }
+  if (k >= min && k < min + p.length && equal === 0) equal = Math.exp(logPmf(k, d)); // beyond the cut-off
+  const total = below + equal + above;
+  return { below: Math.min(1, below / total), equal: Math.min(1, equal / total), above: Math.min(1, above / total) };
+}
+
+/** Arithmetic mean, or `null` for an empty sample. @internal */
+export function mean(values: ArrayLike<number>): number | null {
+  const n = values.length;
+  if (n === 0) return null;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += values[i] as number;
+  return s / n;
 }
