@@ -16,3 +16,7 @@ export { forecastFanChart } from './forecastFanChart.js';
 export type { FanPoint, ForecastFanChartData, ForecastFanChartOptions } from './forecastFanChart.js';
 export { trendChart } from './trendChart.js';
 export type { TrendChartData, TrendChartOptions, TrendPoint, TrendSeries } from './trendChart.js';
+export { renderChart } from './chartInput.js';
+export type { ChartInput, ChartOptions } from './chartInput.js';
+export { toVegaLite } from './toVegaLite.js';
+export type { VegaLiteOptions, VegaLiteSpec } from './toVegaLite.js';
