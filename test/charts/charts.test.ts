@@ -14,19 +14,8 @@ import {
   type ChartInput,
 } from '../../src/charts/index.js';
 import { isFunnelError } from '../../src/errors/index.js';
-import { dropOffSample, fanSample, funnelSample, incidenceSample, segmentSample, stuckSample, survivalSample, timeInStageSample, trendSample } from './samples.js';
+import { ALL, dropOffSample, fanSample, funnelSample, incidenceSample, segmentSample, stuckSample, survivalSample, timeInStageSample, trendSample } from './samples.js';
 
-export const ALL: ChartInput[] = [
-  { chart: 'funnel', data: funnelSample },
-  { chart: 'segmentComparison', data: segmentSample },
-  { chart: 'dropOff', data: dropOffSample },
-  { chart: 'timeInStage', data: timeInStageSample },
-  { chart: 'stuckDeals', data: stuckSample },
-  { chart: 'survival', data: survivalSample },
-  { chart: 'survival', data: incidenceSample },
-  { chart: 'forecastFan', data: fanSample },
-  { chart: 'trend', data: trendSample },
-];
 
 /** A small well-formedness check: every opened tag is closed in order, attributes are quoted. */
 function wellFormed(svg: string): boolean {

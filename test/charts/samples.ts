@@ -3,6 +3,7 @@
  * check and `npm run screenshots`.
  */
 import type {
+  ChartInput,
   DropOffChartData,
   ForecastFanChartData,
   FunnelChartData,
@@ -142,3 +143,16 @@ export const trendSample: TrendChartData = {
     },
   ],
 };
+
+/** Every chart with its sample input (the survival chart twice: survival and incidence). */
+export const ALL: ChartInput[] = [
+  { chart: 'funnel', data: funnelSample },
+  { chart: 'segmentComparison', data: segmentSample },
+  { chart: 'dropOff', data: dropOffSample },
+  { chart: 'timeInStage', data: timeInStageSample },
+  { chart: 'stuckDeals', data: stuckSample },
+  { chart: 'survival', data: survivalSample },
+  { chart: 'survival', data: incidenceSample },
+  { chart: 'forecastFan', data: fanSample },
+  { chart: 'trend', data: trendSample },
+];
