@@ -163,7 +163,7 @@ export function funnelChart(data: FunnelChartData, options?: FunnelChartOptions)
   const gapH = baseGap * k;
 
   const pad = 16;
-  const labelW = Math.min(210, Math.max(110, W * 0.21));
+  const labelW = Math.min(230, Math.max(110, W * 0.24));
   const rightW = Math.min(300, Math.max(140, W * 0.3));
   const x0 = pad + labelW + 14;
   const x1 = W - pad - rightW - 14;

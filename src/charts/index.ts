@@ -20,3 +20,5 @@ export { renderChart } from './chartInput.js';
 export type { ChartInput, ChartOptions } from './chartInput.js';
 export { toVegaLite } from './toVegaLite.js';
 export type { VegaLiteOptions, VegaLiteSpec } from './toVegaLite.js';
+export { renderReport } from './renderReport.js';
+export type { ReportBacktestRow, ReportDealRow, ReportInput, ReportMetric, ReportPath, ReportSectionName } from './renderReport.js';

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Renders every chart in a real browser (headless Chromium driven by playwright-core) and checks that
  * it draws: no console errors, not blank, the expected labels present, no text outside the picture,
@@ -12,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { renderChart } from '../../src/charts/index.js';
-import { ALL } from './samples.js';
+import { renderChart, renderReport } from '../../src/charts/index.js';
+import { ALL, reportSample } from './samples.js';
 
 const CHROMIUM = process.env['FUNNELWISE_CHROMIUM'] ?? '/usr/bin/chromium';
 const SHOTS = process.env['FUNNELWISE_SCREENSHOTS'];
@@ -139,5 +140,23 @@ if (!present && process.env['CI']) {
         expect(k).toBeGreaterThanOrEqual(0);
       }, 30_000);
     });
+
+    it('the HTML report renders with no console error, no network request, every section visible', async () => {
+      errors.length = 0;
+      requests.length = 0;
+      await page.setViewportSize({ width: 1100, height: 900 });
+      await page.setContent(renderReport(reportSample));
+      const ids = await page.locator('section').evaluateAll((els) => els.map((e) => e.id));
+      expect(ids).toEqual(['health', 'funnel', 'dropOff', 'stuck', 'segments', 'trend', 'forecast', 'backtest', 'rules']);
+      expect(await page.locator('svg').count()).toBe(9);
+      const visible = await page.locator('svg').evaluateAll((els) => els.every((e) => e.getBoundingClientRect().width > 300));
+      expect(visible).toBe(true);
+      expect(await page.locator('h1').textContent()).toBe('Pipeline report');
+      const png = await page.screenshot({ fullPage: false });
+      expect(await pixelSpread(page, png)).toBeGreaterThan(10);
+      if (SHOTS !== undefined) writeFileSync(resolve(SHOTS, 'report.png'), png);
+      expect(errors).toEqual([]);
+      expect(requests).toEqual([]);
+    }, 30_000);
   });
 }

@@ -4,6 +4,7 @@
  */
 import type {
   ChartInput,
+  ReportInput,
   DropOffChartData,
   ForecastFanChartData,
   FunnelChartData,
@@ -156,3 +157,44 @@ export const ALL: ChartInput[] = [
   { chart: 'forecastFan', data: fanSample },
   { chart: 'trend', data: trendSample },
 ];
+
+/** A complete report input built from the samples. */
+export const reportSample: ReportInput = {
+  title: 'Pipeline report',
+  subtitle: 'Sample B2B pipeline · deals created Jan–Jun 2026',
+  generatedAt: '2026-07-01 09:00 UTC',
+  rules: [
+    { label: 'Counting basis', value: 'reached: a deal counts at every stage it reached, even if it skipped one' },
+    { label: 'As of', value: '2026-07-01T00:00:00Z' },
+  ],
+  health: [
+    { label: 'Open deals', value: 199, definition: 'Deals neither won nor lost at the as-of time.' },
+    { label: 'Open pipeline', value: { amount: '1250000', currency: 'EUR' }, definition: 'Sum of the amounts of open deals.' },
+    { label: 'Win rate', value: 0.155, format: 'percent', definition: 'Won ÷ (won + lost), over deals closed in the period.', note: '124 of 800 closed deals' },
+    { label: 'Average time to close', value: 25, format: 'days', definition: 'Mean days from creation to won, over won deals.' },
+  ],
+  funnel: funnelSample,
+  dropOff: dropOffSample,
+  timeInStage: timeInStageSample,
+  stuck: stuckSample,
+  stuckDeals: [
+    { deal: 'D-1042 <ACME & Co>', stage: 'Received the proposal', days: 48, amount: { amount: '42000', currency: 'EUR' }, note: 'owner: Ana' },
+    { deal: 'D-0977', stage: 'Described the task', days: 31 },
+  ],
+  segments: segmentSample,
+  paths: [
+    { steps: ['Request', 'Callback', 'Task', 'Proposal', 'Invoice', 'Paid'], count: 96, winRate: 1 },
+    { steps: ['Request', 'Proposal', 'Paid'], count: 28, winRate: 1 },
+    { steps: ['Request', 'Callback', 'Lost'], count: 210, winRate: 0 },
+  ],
+  trend: trendSample,
+  survival: survivalSample,
+  forecast: fanSample,
+  forecastMetrics: [{ label: 'Expected next month (P50)', value: { amount: '293000', currency: 'EUR' }, definition: 'Median of 10,000 simulated months.' }],
+  currency: 'EUR',
+  backtest: [
+    { asOf: '2026-01-31', period: 'Feb 2026', p10: 235000, p50: 282000, p90: 329000, actual: 301000 },
+    { asOf: '2026-02-28', period: 'Mar 2026', p10: 230000, p50: 288000, p90: 344000, actual: 251000 },
+    { asOf: '2026-03-31', period: 'Apr 2026', p10: 228000, p50: 293000, p90: 358000, actual: 371000 },
+  ],
+};
