@@ -1,5 +1,6 @@
 import { chartId, count, esc, fit, headerHeight, label, mix, moneyValue, nonEmpty, r, resolveTheme, share, size, svgDocument, text, textWidth } from './svg.js';
-import type { BaseOptions, MoneyLike } from './svg.js';
+import type { Money } from '../model/money.js';
+import type { BaseOptions } from './svg.js';
 import type { ChartTheme } from './theme.js';
 
 /**
@@ -27,7 +28,7 @@ export interface FunnelChartStage {
   /** Deals that reached the stage. */
   readonly count: number;
   /** Total value of those deals (`{ amount: "1200.50", currency: "EUR" }`), shown beside the count. */
-  readonly amount?: MoneyLike | undefined;
+  readonly amount?: Money | undefined;
   /**
    * Share of the previous stage's deals that reached this one, in [0, 1]. Default `count ÷ previous count`
    * (`null` when the previous count is 0). Ignored on the first stage.

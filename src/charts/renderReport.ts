@@ -4,7 +4,8 @@ import { funnelChart, type FunnelChartData } from './funnelChart.js';
 import { segmentComparisonChart, type SegmentComparisonChartData } from './segmentComparisonChart.js';
 import { stuckDealsChart, type StuckDealsChartData } from './stuckDealsChart.js';
 import { survivalChart, type SurvivalChartData } from './survivalChart.js';
-import { esc, finite, moneyValue, resolveTheme, type MoneyLike, type Resolved } from './svg.js';
+import type { Money } from '../model/money.js';
+import { esc, finite, moneyValue, resolveTheme, type Resolved } from './svg.js';
 import type { ChartTheme } from './theme.js';
 import { timeInStageChart, type TimeInStageChartData } from './timeInStageChart.js';
 import { trendChart, type TrendChartData } from './trendChart.js';
@@ -19,7 +20,7 @@ export interface ReportMetric {
   /** What it is ("Win rate"). */
   readonly label: string;
   /** The value: a number (formatted by `format`), money, a ready string, or `null` for "not enough data". */
-  readonly value: number | MoneyLike | string | null;
+  readonly value: number | Money | string | null;
   /** How a number is printed: `number` (default), `percent` (a share in [0, 1]) or `days`. */
   readonly format?: 'number' | 'percent' | 'days' | undefined;
   /** The definition in plain words ("won ÷ (won + lost), over deals closed in the period"). */
@@ -42,7 +43,7 @@ export interface ReportDealRow {
   /** Days in the stage (or since the last activity, as the list says). */
   readonly days: number;
   /** Deal value. */
-  readonly amount?: MoneyLike | undefined;
+  readonly amount?: Money | undefined;
   /** Owner, segment or any short remark. */
   readonly note?: string | undefined;
 }

@@ -1,5 +1,6 @@
 import { chartId, count, esc, finite, fit, headerHeight, label, moneyValue, nonEmpty, patternDef, r, resolveTheme, size, svgDocument, text, textWidth } from './svg.js';
-import type { BaseOptions, MoneyLike } from './svg.js';
+import type { Money } from '../model/money.js';
+import type { BaseOptions } from './svg.js';
 import type { ChartTheme } from './theme.js';
 
 /**
@@ -16,7 +17,7 @@ export interface StuckDealsRow {
   /** All open deals in the stage (drawn as the light bar behind). */
   readonly open?: number | undefined;
   /** Value of the stuck deals. */
-  readonly amount?: MoneyLike | undefined;
+  readonly amount?: Money | undefined;
   /** The threshold used for this stage, in days (stage `stallAfterDays` or a global one). */
   readonly thresholdDays?: number | undefined;
 }

@@ -3,6 +3,7 @@
  * patterns and text measurement. Not exported from the package. @internal
  */
 import { fail } from '../errors/FunnelError.js';
+import type { Money } from '../model/money.js';
 import { defaultTheme, type ChartTheme } from './theme.js';
 
 /** A theme with every formatter filled in. @internal */
@@ -150,10 +151,7 @@ export function label(value: unknown, path: ReadonlyArray<string | number>): str
 }
 
 /** A money value as it crosses the API: a decimal string and an ISO 4217 code. @internal */
-export interface MoneyLike {
-  readonly amount: string;
-  readonly currency: string;
-}
+export type MoneyLike = Money;
 
 /** Parses a money value for display (major units as a number). @internal */
 export function moneyValue(value: MoneyLike, path: ReadonlyArray<string | number>): number {
