@@ -22,3 +22,6 @@ export { toVegaLite } from './toVegaLite.js';
 export type { VegaLiteOptions, VegaLiteSpec } from './toVegaLite.js';
 export { renderReport } from './renderReport.js';
 export type { ReportBacktestRow, ReportDealRow, ReportInput, ReportMetric, ReportPath, ReportSectionName } from './renderReport.js';
+export { funnelDataFromConversion, segmentDataFromConversion, trendDataFromConversion } from './fromConversion.js';
+export type { FunnelDataFromConversionOptions } from './fromConversion.js';
+export { timeInStageDataFromReport } from './fromTimeInStage.js';
