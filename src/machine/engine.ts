@@ -3,6 +3,7 @@
  * `applySilence`) and by the lean `replay` loop: decisions read a deal and its {@link DealView};
  * commits mutate a deal (an immer draft, or a private mutable object in `replay`). @internal
  */
+import { clonePlain } from '../internal/clone.js';
 import { fail } from '../errors/FunnelError.js';
 import { deepFreeze } from '../internal/freeze.js';
 import { failDate, msOrNaN } from '../triggers/time.js';
@@ -299,7 +300,7 @@ export function freezeEffects(effects: MachineEffect[]): ReadonlyArray<MachineEf
 export function ownedBase(deal: Deal): Deal {
   if (Object.isFrozen(deal) && Object.isFrozen(deal.history) && Object.isFrozen(deal.actions) && Object.isFrozen(deal.attributes)) return deal;
   try {
-    return structuredClone(deal);
+    return clonePlain(deal);
   } catch (cause) {
     return fail('INVALID_INPUT', 'a deal made of plain data', cause instanceof Error ? cause.message : cause, ['deal']);
   }

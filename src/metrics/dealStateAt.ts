@@ -32,3 +32,33 @@ export function amountAfterRow(table: DealTable, i: number, row: number): number
   }
   return table.amountMinor[i] as number;
 }
+
+/** Facts about a table computed once and cached (tables are immutable). @internal */
+export interface TableFacts {
+  /** The latest time in the table (creation or history row), -Infinity when empty. */
+  readonly lastEvent: number;
+  /** Σ|amount| over current and recorded history amounts (bounds any exact sum of them). */
+  readonly absAmountBound: number;
+}
+
+const FACTS = new WeakMap<DealTable, TableFacts>();
+
+/** The cached {@link TableFacts} of a table. @internal */
+export function tableFacts(table: DealTable): TableFacts {
+  let f = FACTS.get(table);
+  if (f === undefined) {
+    let last = -Infinity;
+    for (let i = 0; i < table.size; i++) if ((table.createdAt[i] as number) > last) last = table.createdAt[i] as number;
+    for (let k = 0; k < table.histAt.length; k++) if ((table.histAt[k] as number) > last) last = table.histAt[k] as number;
+    let bound = 0;
+    for (let i = 0; i < table.size; i++) {
+      const v = table.amountMinor[i] as number;
+      if (v === v) bound += v < 0 ? -v : v;
+    }
+    const h = table.histAmountMinor;
+    if (h !== undefined) for (let k = 0; k < h.length; k++) if (h[k] === h[k]) bound += Math.abs(h[k] as number);
+    f = { lastEvent: last, absAmountBound: bound };
+    FACTS.set(table, f);
+  }
+  return f;
+}

@@ -147,58 +147,50 @@ export function timeInStage(table: DealTable, options: TimeInStageOptions = {}):
   const dur = new Float64Array(m);
   let w = 0;
   const { histStart, histTo, histAt, histStatus } = table;
-  const acc = new Float64Array(S);
-  const accOngoing = new Uint8Array(S);
-  const touched = new Int32Array(S);
-  const stamp = new Int32Array(S).fill(-1);
   const hasNow = now === now;
-  let base = 0;
-  let deal = 0;
-  let nt = 0;
-  const emit = (stage: number, d: number, ongoing: number): void => {
-    if (visits === 'each') {
-      cellOf[w] = (base + stage) * 2 + ongoing;
-      dur[w++] = d;
-    } else {
-      if (stamp[stage] !== deal) {
-        stamp[stage] = deal;
-        acc[stage] = 0;
-        accOngoing[stage] = 0;
-        touched[nt++] = stage;
+  if (visits === 'each') {
+    w = collectStays(table, groups === null ? null : groups.index, S, isOpen, now, cellOf, dur);
+  } else {
+    // visits added up per deal and stage; the sum is ongoing when the last visit is
+    const acc = new Float64Array(S);
+    const accOngoing = new Uint8Array(S);
+    const touched = new Int32Array(S);
+    const stamp = new Int32Array(S).fill(-1);
+    for (let i = 0; i < table.size; i++) {
+      const base = (groups === null ? 0 : (groups.index[i] as number)) * S;
+      const hi = histStart[i + 1] as number;
+      let nt = 0;
+      const add = (stage: number, d: number, ongoing: boolean): void => {
+        if (stamp[stage] !== i) {
+          stamp[stage] = i;
+          acc[stage] = 0;
+          accOngoing[stage] = 0;
+          touched[nt++] = stage;
+        }
+        acc[stage] = (acc[stage] as number) + d;
+        if (ongoing) accOngoing[stage] = 1;
+      };
+      let cur = -1;
+      let start = 0;
+      for (let k = histStart[i] as number; k < hi; k++) {
+        const at = histAt[k] as number;
+        if (hasNow && at > now) break;
+        const to = histTo[k] as number;
+        const open = histStatus[k] === DEAL_OPEN;
+        if (cur >= 0 && (!open || to !== cur)) {
+          add(cur, at - start, false);
+          cur = -1;
+        }
+        if (open && cur < 0 && isOpen[to] === 1) {
+          cur = to;
+          start = at;
+        }
       }
-      acc[stage] = (acc[stage] as number) + d;
-      if (ongoing === 1) accOngoing[stage] = 1;
-    }
-  };
-  for (let i = 0; i < table.size; i++) {
-    const g = groups === null ? 0 : (groups.index[i] as number);
-    base = g * S;
-    const lo = histStart[i] as number;
-    const hi = histStart[i + 1] as number;
-    let cur = -1; // stage of the running stay, -1 when none
-    let start = 0;
-    nt = 0;
-    deal = i;
-    for (let k = lo; k < hi; k++) {
-      const at = histAt[k] as number;
-      if (hasNow && at > now) break;
-      const to = histTo[k] as number;
-      const open = histStatus[k] === DEAL_OPEN;
-      if (cur >= 0 && (!open || to !== cur)) {
-        emit(cur, at - start, 0);
-        cur = -1;
-      }
-      if (open && cur < 0 && isOpen[to] === 1) {
-        cur = to;
-        start = at;
-      }
-    }
-    if (cur >= 0 && hasNow) emit(cur, now - start, 1);
-    if (visits === 'total') {
+      if (cur >= 0 && hasNow) add(cur, now - start, true);
       for (let j = 0; j < nt; j++) {
-        const s = touched[j] as number;
-        cellOf[w] = (base + s) * 2 + (accOngoing[s] as number);
-        dur[w++] = acc[s] as number;
+        const st = touched[j] as number;
+        cellOf[w] = (base + st) * 2 + (accOngoing[st] as number);
+        dur[w++] = acc[st] as number;
       }
     }
   }
@@ -268,6 +260,43 @@ function statsFrom(buf: Float64Array, lo: number, hi: number): StayStats {
   let sum = 0;
   for (let k = lo; k < hi; k++) sum += buf[k] as number;
   const p90 = quantileInPlace(buf, lo, hi, 0.9) as number;
-  const median = quantileInPlace(buf, lo, hi, 0.5) as number;
+  // after selecting the P90 order statistics, every value left of index lo + ⌊0.9(n−1)⌋ + 1 is at most
+  // the right one, so the median (which needs the order statistics ⌊0.5(n−1)⌋ and the next) is there
+  const h9 = Math.floor(0.9 * (n - 1));
+  const h5 = Math.floor(0.5 * (n - 1));
+  const median = h5 + 1 <= h9 ? (quantileInPlace(buf, lo, lo + h9 + 1, 0.5 * (n - 1) / h9) as number) : (quantileInPlace(buf, lo, hi, 0.5) as number);
   return { count: n, mean: sum / n / DAY_MS, median: median / DAY_MS, p90: p90 / DAY_MS };
+}
+
+/** The hot loop of {@link timeInStage} for `visits: 'each'` (a top-level function so V8 keeps its locals in registers). */
+function collectStays(table: DealTable, groupIndex: Int32Array | null, S: number, isOpen: Uint8Array, now: number, cellOf: Int32Array, dur: Float64Array): number {
+  const { histStart, histTo, histAt, histStatus } = table;
+  const hasNow = now === now;
+  let w = 0;
+  for (let i = 0; i < table.size; i++) {
+    const base = (groupIndex === null ? 0 : (groupIndex[i] as number)) * S;
+    const hi = histStart[i + 1] as number;
+    let cur = -1; // stage of the running stay, -1 when none
+    let start = 0;
+    for (let k = histStart[i] as number; k < hi; k++) {
+      const at = histAt[k] as number;
+      if (hasNow && at > now) break;
+      const to = histTo[k] as number;
+      const open = histStatus[k] === DEAL_OPEN;
+      if (cur >= 0 && (!open || to !== cur)) {
+        cellOf[w] = (base + cur) * 2;
+        dur[w++] = at - start;
+        cur = -1;
+      }
+      if (open && cur < 0 && isOpen[to] === 1) {
+        cur = to;
+        start = at;
+      }
+    }
+    if (cur >= 0 && hasNow) {
+      cellOf[w] = (base + cur) * 2 + 1;
+      dur[w++] = now - start;
+    }
+  }
+  return w;
 }
