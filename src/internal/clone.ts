@@ -8,6 +8,11 @@ export function clonePlain<T>(value: T): T {
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[key] = clonePlain((value as Record<string, unknown>)[key]);
+  for (const key of Object.keys(value)) {
+    const v = clonePlain((value as Record<string, unknown>)[key]);
+    // an own "__proto__" key (as JSON.parse makes it) must stay an own key, not set the prototype
+    if (key === '__proto__') Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
+    else out[key] = v;
+  }
   return out as T;
 }
