@@ -45,3 +45,14 @@ describe('examples against the built package', () => {
     expect(r.waterfallEnd).toBe(1); // A3 engaging; A5 is created at the end of the year
   });
 });
+
+describe('examples/charts.ts', () => {
+  it('returns SVG strings and a Vega-Lite spec', async () => {
+    const { main } = (await import(join(dir, 'charts.ts'))) as { main: () => Record<string, string> };
+    const r = main();
+    expect(r['funnel']).toMatch(/^<svg[^>]+role="img"/);
+    expect(r['funnel']).toMatch(/End to end, 25\s%/u); // de-DE: 50 of 200 end to end
+    expect(r['forecast']).toContain('short of target');
+    expect(JSON.parse(r['vegaLite'] as string).$schema).toBe('https://vega.github.io/schema/vega-lite/v5.json');
+  });
+});
