@@ -448,6 +448,8 @@ export function inverseCdfQuantile(sorted: ArrayLike<number>, q: number): number
   if (n === 0) return null;
   const k = Math.max(1, Math.ceil(q * n - 1e-12));
   return sorted[Math.min(n, k) - 1] as number;
+}
+
 // ——— hypergeometric tails (segment significance, Mixpanel) ———
 
 /**
