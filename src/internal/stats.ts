@@ -1,0 +1,267 @@
+/**
+ * Small statistics used by the analytics rooms (drop-off, segments, metrics): the normal tail, log-gamma
+ * and log-factorial, the two-proportion z-test, Fisher's exact test, and type-7 quantiles. Not
+ * exported from the package. Every function is pure and documents its accuracy and edge cases.
+ * @internal
+ */
+import { fail } from '../errors/FunnelError.js';
+
+const SQRT_PI = Math.sqrt(Math.PI);
+const LN_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/**
+ * The complementary error function erfc(x) = 1 − erf(x) = (2/√π) ∫ₓ^∞ e^(−t²) dt, with a relative
+ * error below about 2e-15 over the whole real line (checked against an arbitrary-precision
+ * reference in the tests).
+ *
+ * Method (no fitted constants): for |x| < 1, the everywhere-positive series
+ * erf(x) = (2/√π) e^(−x²) Σₙ 2ⁿ x^(2n+1) / (1·3·…·(2n+1)), then erfc = 1 − erf; for x ≥ 1, the
+ * Laplace continued fraction erfc(x) = e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))) evaluated
+ * with the modified Lentz algorithm (at most ~190 terms at x = 1, fewer further out); for x < 0, erfc(x) = 2 − erfc(−x). NaN in → NaN out; ±∞ → 0 / 2.
+ * @internal
+ */
+export function erfc(x: number): number {
+  if (Number.isNaN(x)) return Number.NaN;
+  if (x < 0) return 2 - erfc(-x);
+  if (x === Number.POSITIVE_INFINITY) return 0;
+  if (x < 1) return 1 - erfSeries(x);
+  if (x > 27.3) return 0; // e^(-x²) underflows below the smallest double
+  return (Math.exp(-x * x) / SQRT_PI) * laplaceContinuedFraction(x);
+}
+
+/** erf(x) for 0 ≤ x < 1 by the positive series (terms shrink from the start since 2x² < 3). */
+function erfSeries(x: number): number {
+  const x2 = x * x;
+  let term = x;
+  let sum = x;
+  for (let n = 0; n < 200; n++) {
+    term *= (2 * x2) / (2 * n + 3);
+    sum += term;
+    if (term < sum * 1e-17) break;
+  }
+  return (2 / SQRT_PI) * Math.exp(-x2) * sum;
+}
+
+/** 1/(x + a1/(x + a2/(x + …))) with a_k = k/2, by the modified Lentz algorithm (x ≥ 1). */
+function laplaceContinuedFraction(x: number): number {
+  const tiny = 1e-300;
+  let f = x;
+  let c = x;
+  let d = 0;
+  for (let k = 1; k < 500; k++) {
+    const a = k / 2;
+    d = x + a * d;
+    d = d === 0 ? tiny : d;
+    c = x + a / c;
+    c = c === 0 ? tiny : c;
+    d = 1 / d;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return 1 / f;
+}
+
+/**
+ * The standard normal upper tail P(Z ≥ z) = erfc(z/√2)/2, accurate in relative terms far into the
+ * tail (z = 8 gives 6.22e-16, not 0). @internal
+ */
+export function normalUpperTail(z: number): number {
+  return 0.5 * erfc(z / Math.SQRT2);
+}
+
+/** The standard normal CDF Φ(z) = erfc(−z/√2)/2. @internal */
+export function normalCdf(z: number): number {
+  return 0.5 * erfc(-z / Math.SQRT2);
+}
+
+/** ln Γ(x) for x > 0 (Lanczos, g = 7, 9 terms; reflection not needed for our uses). Relative error ~1e-15. @internal */
+export function logGamma(x: number): number {
+  if (!(x > 0) || !Number.isFinite(x)) fail('INVALID_OPTION', 'a finite number > 0', x, ['x']);
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const g = 7;
+  const c = LANCZOS;
+  const y = x - 1;
+  let a = c[0] as number;
+  const t = y + g + 0.5;
+  for (let i = 1; i < 9; i++) a += (c[i] as number) / (y + i);
+  return LN_SQRT_2PI + (y + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+
+const LOG_FACTORIAL_TABLE_SIZE = 256;
+const LOG_FACTORIAL: Float64Array = (() => {
+  const t = new Float64Array(LOG_FACTORIAL_TABLE_SIZE);
+  for (let k = 2; k < LOG_FACTORIAL_TABLE_SIZE; k++) t[k] = (t[k - 1] as number) + Math.log(k);
+  return t;
+})();
+
+/**
+ * ln(n!) for an integer n ≥ 0: an exact running sum of logarithms for n < 256, the Stirling series
+ * (n + ½)ln n − n + ½ln 2π + 1/(12n) − 1/(360n³) + 1/(1260n⁵) − 1/(1680n⁷) above (truncation error
+ * below 1e-24). @internal
+ */
+export function logFactorial(n: number): number {
+  if (!Number.isInteger(n) || n < 0) fail('INVALID_OPTION', 'an integer ≥ 0', n, ['n']);
+  if (n < LOG_FACTORIAL_TABLE_SIZE) return LOG_FACTORIAL[n] as number;
+  const inv = 1 / n;
+  const inv2 = inv * inv;
+  return (n + 0.5) * Math.log(n) - n + LN_SQRT_2PI + inv * (1 / 12 - inv2 * (1 / 360 - inv2 * (1 / 1260 - inv2 / 1680)));
+}
+
+/** ln of the binomial coefficient C(n, k), for integers 0 ≤ k ≤ n. @internal */
+export function logChoose(n: number, k: number): number {
+  return logFactorial(n) - logFactorial(k) - logFactorial(n - k);
+}
+
+/**
+ * A 2×2 table of two groups' outcomes: group A had `successesA` successes out of `trialsA`, group B
+ * `successesB` out of `trialsB`. @internal
+ */
+export interface TwoByTwo {
+  readonly successesA: number;
+  readonly trialsA: number;
+  readonly successesB: number;
+  readonly trialsB: number;
+}
+
+function checkTable(t: TwoByTwo): void {
+  const entries: [keyof TwoByTwo, number][] = [
+    ['successesA', t.successesA],
+    ['trialsA', t.trialsA],
+    ['successesB', t.successesB],
+    ['trialsB', t.trialsB],
+  ];
+  for (const [k, v] of entries) if (!Number.isSafeInteger(v) || v < 0) fail('INVALID_OPTION', 'a count (safe integer ≥ 0)', v, [k]);
+  if (t.successesA > t.trialsA) fail('INVALID_OPTION', `successes ≤ trials (${t.trialsA})`, t.successesA, ['successesA']);
+  if (t.successesB > t.trialsB) fail('INVALID_OPTION', `successes ≤ trials (${t.trialsB})`, t.successesB, ['successesB']);
+}
+
+/**
+ * The four expected cell counts under "both groups have the same rate" (pooled rate p̂ = total
+ * successes / total trials): nA·p̂, nA·(1 − p̂), nB·p̂, nB·(1 − p̂); returns the smallest. `null` when a
+ * group has no trials. @internal
+ */
+export function minExpectedCount(t: TwoByTwo): number | null {
+  checkTable(t);
+  const n = t.trialsA + t.trialsB;
+  if (t.trialsA === 0 || t.trialsB === 0) return null;
+  const p = (t.successesA + t.successesB) / n;
+  return Math.min(t.trialsA, t.trialsB) * Math.min(p, 1 - p);
+}
+
+/** The outcome of the pooled two-proportion z-test. @internal */
+export interface ZTestResult {
+  /** The z statistic (p̂A − p̂B) / SE; 0 when both rates are 0 or both are 1 (SE = 0). */
+  readonly z: number;
+  /** The two-sided p-value P(|Z| ≥ |z|) = erfc(|z|/√2). */
+  readonly pValue: number;
+}
+
+/**
+ * The pooled two-proportion z-test (two-sided): p̂ = (xA + xB)/(nA + nB),
+ * SE = √(p̂(1 − p̂)(1/nA + 1/nB)), z = (xA/nA − xB/nB)/SE, p = erfc(|z|/√2). Equivalent to the
+ * Pearson χ² test without continuity correction (z² = χ²). Returns `null` when a group has no trials.
+ * When the pooled rate is 0 or 1 the two rates are equal: z = 0, p = 1. @internal
+ */
+export function twoProportionZTest(t: TwoByTwo): ZTestResult | null {
+  checkTable(t);
+  const { successesA: xA, trialsA: nA, successesB: xB, trialsB: nB } = t;
+  if (nA === 0 || nB === 0) return null;
+  const p = (xA + xB) / (nA + nB);
+  const se = Math.sqrt(p * (1 - p) * (1 / nA + 1 / nB));
+  if (se === 0) return { z: 0, pValue: 1 };
+  const z = (xA / nA - xB / nB) / se;
+  return { z, pValue: Math.min(1, erfc(Math.abs(z) / Math.SQRT2)) };
+}
+
+/**
+ * Fisher's exact test (two-sided) on a 2×2 table. With the margins fixed, the count of successes in
+ * group A follows the hypergeometric law P(x) = C(K, x)·C(N − K, nA − x)/C(N, nA) (N = nA + nB,
+ * K = xA + xB). The two-sided p-value is the standard one (R's `fisher.test`, SciPy): the sum of P(x)
+ * over every x whose probability is ≤ the observed table's, with a relative tolerance of 1e-7 for
+ * ties. Probabilities are computed in log space from {@link logFactorial} and normalised by their sum,
+ * so large counts neither overflow nor underflow. Returns `null` when a group has no trials.
+ * Cost: O(min(K, nA)) log-factorial evaluations. @internal
+ */
+export function fisherExactTest(t: TwoByTwo): number | null {
+  checkTable(t);
+  const { successesA: xA, trialsA: nA, successesB: xB, trialsB: nB } = t;
+  if (nA === 0 || nB === 0) return null;
+  const n = nA + nB;
+  const k = xA + xB;
+  const lo = Math.max(0, nA - (n - k));
+  const hi = Math.min(k, nA);
+  if (lo === hi) return 1;
+  // ln P(x) up to the constant −ln C(N, nA), which cancels in the normalisation below
+  const logP = (x: number): number => logChoose(k, x) + logChoose(n - k, nA - x);
+  const logs = new Float64Array(hi - lo + 1);
+  let max = Number.NEGATIVE_INFINITY;
+  for (let x = lo; x <= hi; x++) {
+    const v = logP(x);
+    logs[x - lo] = v;
+    if (v > max) max = v;
+  }
+  const observed = logs[xA - lo] as number;
+  const threshold = observed + Math.log1p(1e-7);
+  let total = 0;
+  let tail = 0;
+  for (let i = 0; i < logs.length; i++) {
+    const v = logs[i] as number;
+    const w = Math.exp(v - max);
+    total += w;
+    if (v <= threshold) tail += w;
+  }
+  return Math.min(1, tail / total);
+}
+
+/**
+ * The hypergeometric probability P(X = x) = C(K, x)·C(N − K, n − x)/C(N, n): drawing n items without
+ * replacement from N of which K are successes, exactly x successes. 0 outside the support. @internal
+ */
+export function hypergeometricPmf(x: number, N: number, K: number, n: number): number {
+  for (const [name, v] of [
+    ['x', x],
+    ['N', N],
+    ['K', K],
+    ['n', n],
+  ] as const) {
+    if (!Number.isSafeInteger(v) || v < 0) fail('INVALID_OPTION', 'an integer ≥ 0', v, [name]);
+  }
+  if (K > N || n > N) fail('INVALID_OPTION', `K and n ≤ N (${N})`, K > N ? K : n, [K > N ? 'K' : 'n']);
+  if (x > K || x > n || n - x > N - K) return 0;
+  return Math.exp(logChoose(K, x) + logChoose(N - K, n - x) - logChoose(N, n));
+}
+
+/**
+ * The p-quantile of already **sorted** numbers by linear interpolation between order statistics —
+ * Hyndman & Fan type 7, the default of R's `quantile` and NumPy's `percentile`: h = (n − 1)·p,
+ * q = x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋ + 1] − x[⌊h⌋]) (0-based). `null` for an empty array. p outside [0, 1]
+ * throws INVALID_OPTION. @internal
+ */
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number | null {
+  if (!(p >= 0 && p <= 1)) fail('INVALID_OPTION', 'a quantile level in [0, 1]', p, ['quantile']);
+  const n = sorted.length;
+  if (n === 0) return null;
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const a = sorted[lo] as number;
+  if (lo + 1 >= n) return a;
+  const b = sorted[lo + 1] as number;
+  return a + (h - lo) * (b - a);
+}
+
+/** The type-7 p-quantile of unsorted numbers (copies and sorts; the input is not mutated). O(n log n). @internal */
+export function quantile(values: ArrayLike<number>, p: number): number | null {
+  const sorted = Float64Array.from(values as ArrayLike<number>).sort();
+  return quantileSorted(sorted, p);
+}
+
+/** The median (type-7 0.5 quantile, i.e. the mean of the two middle values for an even count). `null` when empty. @internal */
+export function median(values: ArrayLike<number>): number | null {
+  return quantile(values, 0.5);
+}
