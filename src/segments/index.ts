@@ -1,1 +1,1 @@
-export {};
+export * from './discoverSegments.js';
