@@ -1,0 +1,773 @@
+import { fail } from '../errors/FunnelError.js';
+import { scaleOf, toMinor } from '../internal/money.js';
+import { DealSchema, type Deal, type DealInput, type DealStatus } from '../model/deal.js';
+import type { Funnel } from '../model/funnel.js';
+import { safeParseWith } from './parse.js';
+
+/**
+ * Status code of an open deal in {@link DealTable.status} and {@link DealTable.histStatus}.
+ *
+ * @category IO
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * DEAL_OPEN // => 0
+ * ```
+ */
+export const DEAL_OPEN = 0;
+
+/**
+ * Status code of a won deal in {@link DealTable.status} and {@link DealTable.histStatus}.
+ *
+ * @category IO
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * DEAL_WON // => 1
+ * ```
+ */
+export const DEAL_WON = 1;
+
+/**
+ * Status code of a lost deal in {@link DealTable.status} and {@link DealTable.histStatus}.
+ *
+ * @category IO
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * DEAL_LOST // => 2
+ * ```
+ */
+export const DEAL_LOST = 2;
+
+/**
+ * Deals and their stage histories in a columnar layout, built once (by {@link DealTable.fromRows} or
+ * {@link DealTable.fromColumns}) and reused by every analysis: typed arrays indexed by deal, interned
+ * ids (stages, currencies, segments, lost reasons are small integers into string lists), money in
+ * integer minor units, and the stage history in CSR layout, time-sorted per deal.
+ *
+ * The history of deal `i` is the rows `histStart[i] .. histStart[i+1] - 1`; the first row is
+ * usually the creation (`histFrom = -1`). Treat every array as read-only: analyses share them.
+ *
+ * @category IO
+ * @since 0.1.0
+ */
+export interface DealTable {
+  /** Number of deals. */
+  readonly size: number;
+  /** The funnel the deals belong to (stage order and categories). */
+  readonly funnel: Funnel;
+  /** Stage index → stage id (the order of `funnel.stages`). */
+  readonly stageIds: readonly string[];
+  /** Deal index → deal id. */
+  readonly dealIds: readonly string[];
+  /** Creation time of each deal, epoch milliseconds. */
+  readonly createdAt: Float64Array;
+  /** Current stage index of each deal. */
+  readonly stage: Int32Array;
+  /** Status of each deal: {@link DEAL_OPEN} (0), {@link DEAL_WON} (1) or {@link DEAL_LOST} (2). */
+  readonly status: Uint8Array;
+  /** For a lost deal, the last open stage before the loss ("lost at stage"); -1 when not lost or unknown. */
+  readonly lostAtStage: Int32Array;
+  /** When the deal was won or lost, epoch milliseconds; NaN while open (or when unknown). */
+  readonly closedAt: Float64Array;
+  /** Current amount in integer minor units of its currency; NaN when the deal has no amount. */
+  readonly amountMinor: Float64Array;
+  /** Index into {@link DealTable.currencies}; -1 when the deal has no amount. */
+  readonly currencyIndex: Int32Array;
+  /** The currencies met, in order of first appearance. */
+  readonly currencies: readonly string[];
+  /** Index into {@link DealTable.segments}; -1 when the deal has no segment. */
+  readonly segment: Int32Array;
+  /** The segment ids met, in order of first appearance. */
+  readonly segments: readonly string[];
+  /** Index into {@link DealTable.lostReasons}; -1 when no reason was recorded. */
+  readonly lostReason: Int32Array;
+  /** The lost reasons met, in order of first appearance. */
+  readonly lostReasons: readonly string[];
+  /** CSR offsets of the stage history: deal `i` owns rows `histStart[i]` to `histStart[i+1] - 1` (length `size + 1`). */
+  readonly histStart: Int32Array;
+  /** History row → stage index the deal moved from; -1 at creation. */
+  readonly histFrom: Int32Array;
+  /** History row → stage index the deal moved to. */
+  readonly histTo: Int32Array;
+  /** History row → time of the move, epoch milliseconds (non-decreasing within a deal). */
+  readonly histAt: Float64Array;
+  /** History row → the deal's status after the move (0 open, 1 won, 2 lost). */
+  readonly histStatus: Uint8Array;
+  /** History row → the amount after the move in minor units when the source records it (stage-entry exports), NaN otherwise. */
+  readonly histAmountMinor?: Float64Array;
+  /** Per deal, its free-form attributes (owner, channel, product, …). */
+  readonly attributes: ReadonlyArray<Readonly<Record<string, unknown>>>;
+}
+
+/**
+ * Options for {@link DealTable.fromRows}.
+ *
+ * @category IO
+ * @since 0.1.0
+ */
+export interface DealTableRowsOptions {
+  /**
+   * Skip the schema validation of each row (default `false`). Only for rows that are already parsed
+   * {@link Deal}s (from `parseDeal` or the deal machine): saves most of the build time. Stage ids,
+   * times and amounts are still checked.
+   */
+  readonly trusted?: boolean;
+  /** Accept deals whose `funnelId` is not the funnel's id (default `false`: such a row is an error). */
+  readonly ignoreFunnelId?: boolean;
+}
+
+/**
+ * Columns for {@link DealTable.fromColumns}. Only `dealIds`, `createdAt` and `stage` are required;
+ * the others have documented defaults. Stage columns accept stage indices or stage ids, status columns
+ * the codes 0/1/2 or `'open'`/`'won'`/`'lost'`.
+ *
+ * @category IO
+ * @since 0.1.0
+ */
+export interface DealColumns {
+  /** Deal ids (unique). */
+  readonly dealIds: ArrayLike<string>;
+  /** Creation time, epoch milliseconds. */
+  readonly createdAt: ArrayLike<number>;
+  /** Current stage: index into the funnel's stages, or stage id. */
+  readonly stage: ArrayLike<number> | ArrayLike<string>;
+  /** Status (default: won for a won-category stage, lost for a lost-category stage, open otherwise). */
+  readonly status?: ArrayLike<number> | ArrayLike<DealStatus>;
+  /** Lost-at stage (index or id; -1 / null = unknown). Default: derived from the history. */
+  readonly lostAtStage?: ArrayLike<number> | ArrayLike<string | null>;
+  /** Close time, epoch ms (NaN while open). Default: the time of the last history row for a closed deal. */
+  readonly closedAt?: ArrayLike<number>;
+  /** Amounts in integer minor units (NaN = none), with `currencyIndex` and `currencies`. */
+  readonly amountMinor?: ArrayLike<number>;
+  /** Index into `currencies` per deal (-1 = none). Default: 0 when there is exactly one currency. */
+  readonly currencyIndex?: ArrayLike<number>;
+  /** Currency codes for `amountMinor`/`currencyIndex`. */
+  readonly currencies?: readonly string[];
+  /** Amounts as decimal strings (null = none), alternative to `amountMinor`; needs `currency`. */
+  readonly amount?: ArrayLike<string | null>;
+  /** One currency for every amount, or one per deal (for `amount`, or for `amountMinor` without `currencyIndex`). */
+  readonly currency?: string | ArrayLike<string | null>;
+  /** Segment per deal: id (null = none) or index into `segments` (-1 = none). */
+  readonly segment?: ArrayLike<string | null> | ArrayLike<number>;
+  /** Segment ids for a numeric `segment` column. */
+  readonly segments?: readonly string[];
+  /** Lost reason per deal: text (null = none) or index into `lostReasons` (-1 = none). */
+  readonly lostReason?: ArrayLike<string | null> | ArrayLike<number>;
+  /** Lost reasons for a numeric `lostReason` column. */
+  readonly lostReasons?: readonly string[];
+  /** Attributes per deal (default: empty). */
+  readonly attributes?: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /**
+   * Stage history, one row per transition, in any order: `deal` is the deal index. Rows of one deal
+   * are sorted by time (stable for equal times). Default: synthesized from the current state (see
+   * {@link DealTable.fromRows}).
+   */
+  readonly history?: DealHistoryColumns;
+}
+
+/**
+ * History columns for {@link DealColumns.history}: one row per transition.
+ *
+ * @category IO
+ * @since 0.1.0
+ */
+export interface DealHistoryColumns {
+  /** Deal index of each row. */
+  readonly deal: ArrayLike<number>;
+  /** From stage (index or id); -1 / null at creation. */
+  readonly from: ArrayLike<number> | ArrayLike<string | null>;
+  /** To stage (index or id). */
+  readonly to: ArrayLike<number> | ArrayLike<string>;
+  /** Time of the move, epoch ms. */
+  readonly at: ArrayLike<number>;
+  /** Status after the move (default: from the category of the `to` stage). */
+  readonly status?: ArrayLike<number> | ArrayLike<DealStatus>;
+  /** Amount after the move in minor units (NaN = not recorded). */
+  readonly amountMinor?: ArrayLike<number>;
+}
+
+/**
+ * Options for {@link DealTable.fromColumns}.
+ *
+ * @category IO
+ * @since 0.1.0
+ */
+export interface DealTableColumnsOptions {
+  /** Reserved for future options; pass `{}` or nothing. */
+  readonly checkUniqueIds?: boolean;
+}
+
+const STATUS_CODE: Readonly<Record<string, number>> = { open: DEAL_OPEN, won: DEAL_WON, lost: DEAL_LOST };
+
+class Interner {
+  readonly list: string[] = [];
+  private readonly map = new Map<string, number>();
+  constructor(initial: readonly string[] = []) {
+    for (const s of initial) this.id(s);
+  }
+  id(s: string): number {
+    let i = this.map.get(s);
+    if (i === undefined) {
+      i = this.list.length;
+      this.list.push(s);
+      this.map.set(s, i);
+    }
+    return i;
+  }
+}
+
+function stageIndexMap(funnel: Funnel): Map<string, number> {
+  return new Map(funnel.stages.map((s, i) => [s.id, i] as const));
+}
+
+function categoryCodes(funnel: Funnel): Uint8Array {
+  const out = new Uint8Array(funnel.stages.length);
+  funnel.stages.forEach((s, i) => {
+    out[i] = STATUS_CODE[s.category] ?? DEAL_OPEN;
+  });
+  return out;
+}
+
+function checkFunnel(funnel: unknown): asserts funnel is Funnel {
+  const f = funnel as { stages?: unknown; id?: unknown } | null;
+  if (typeof f !== 'object' || f === null || !Array.isArray(f.stages) || typeof f.id !== 'string') {
+    fail('INVALID_INPUT', 'a parsed funnel (from parseFunnel or defineFunnel)', funnel, ['funnel']);
+  }
+}
+
+/** Resolves a stage cell (index or id) to an index, or fails naming the column and row. */
+function stageCell(value: unknown, ids: Map<string, number>, n: number, path: ReadonlyArray<string | number>, nullable: boolean): number {
+  if (typeof value === 'number') {
+    if (Number.isInteger(value) && value >= 0 && value < n) return value;
+    if (nullable && value === -1) return -1;
+  } else if (typeof value === 'string') {
+    const i = ids.get(value);
+    if (i !== undefined) return i;
+    fail('UNKNOWN_STAGE', `one of the funnel's stage ids (${[...ids.keys()].join(', ')})`, value, path);
+  } else if (nullable && (value === null || value === undefined)) return -1;
+  return fail('UNKNOWN_STAGE', `a stage index in [0, ${n - 1}] or a stage id${nullable ? ' (or -1/null)' : ''}`, value, path);
+}
+
+function statusCell(value: unknown, path: ReadonlyArray<string | number>): number {
+  if (typeof value === 'number' && (value === 0 || value === 1 || value === 2)) return value;
+  if (typeof value === 'string') {
+    const c = STATUS_CODE[value];
+    if (c !== undefined) return c;
+  }
+  return fail('INVALID_INPUT', "a deal status: 0/1/2 or 'open'/'won'/'lost'", value, path);
+}
+
+function timeCell(value: unknown, path: ReadonlyArray<string | number>): number {
+  if (typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= 8.64e15) return value;
+  return fail('INVALID_DATE', 'epoch milliseconds (a finite number)', value, path);
+}
+
+function checkLength(col: ArrayLike<unknown> | undefined, n: number, name: string): void {
+  if (col === undefined) return;
+  if (typeof col !== 'object' && typeof col !== 'string') fail('INVALID_COLUMN', `an array for column ${name}`, col, ['columns', name]);
+  if (col.length !== n) fail('INVALID_COLUMN', `column ${name} of length ${n} (one value per deal)`, `length ${col.length}`, ['columns', name]);
+}
+
+/** Stable sort of history rows into CSR by deal, then by time. */
+function toCsr(
+  size: number,
+  deal: ArrayLike<number>,
+  at: Float64Array,
+): { start: Int32Array; order: Int32Array } {
+  const m = deal.length;
+  const start = new Int32Array(size + 1);
+  for (let r = 0; r < m; r++) {
+    const d = (deal[r] as number) + 1;
+    start[d] = (start[d] as number) + 1;
+  }
+  for (let i = 0; i < size; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number);
+  const fill = start.slice(0, size);
+  const order = new Int32Array(m);
+  for (let r = 0; r < m; r++) {
+    const d = deal[r] as number;
+    order[fill[d] as number] = r;
+    fill[d] = (fill[d] as number) + 1;
+  }
+  // insertion sort by time within each deal (stable; histories are short and usually already sorted)
+  for (let i = 0; i < size; i++) {
+    const lo = start[i] as number;
+    const hi = start[i + 1] as number;
+    for (let k = lo + 1; k < hi; k++) {
+      const r = order[k] as number;
+      const t = at[r] as number;
+      let j = k - 1;
+      while (j >= lo && (at[order[j] as number] as number) > t) {
+        order[j + 1] = order[j] as number;
+        j--;
+      }
+      order[j + 1] = r;
+    }
+  }
+  return { start, order };
+}
+
+/**
+ * The shared builder: columns already resolved to indices. Synthesizes histories for deals without
+ * one, derives lostAtStage / closedAt when unknown, freezes the result.
+ */
+function assemble(
+  funnel: Funnel,
+  cols: {
+    dealIds: string[];
+    createdAt: Float64Array;
+    stage: Int32Array;
+    status: Uint8Array;
+    lostAtStage: Int32Array;
+    closedAt: Float64Array;
+    amountMinor: Float64Array;
+    currencyIndex: Int32Array;
+    currencies: string[];
+    segment: Int32Array;
+    segments: string[];
+    lostReason: Int32Array;
+    lostReasons: string[];
+    attributes: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  },
+  hist: { deal: Int32Array | number[]; from: Int32Array; to: Int32Array; at: Float64Array; status: Uint8Array; amountMinor?: Float64Array } | undefined,
+  hasHistory: Uint8Array,
+): DealTable {
+  const size = cols.dealIds.length;
+  const cat = categoryCodes(funnel);
+  // synthesize the history of deals that have none
+  const extraDeal: number[] = [];
+  const extraFrom: number[] = [];
+  const extraTo: number[] = [];
+  const extraAt: number[] = [];
+  const extraStatus: number[] = [];
+  for (let i = 0; i < size; i++) {
+    if (hasHistory[i] === 1) continue;
+    const st = cols.status[i] as number;
+    const cur = cols.stage[i] as number;
+    const created = cols.createdAt[i] as number;
+    if (st === DEAL_OPEN) {
+      extraDeal.push(i), extraFrom.push(-1), extraTo.push(cur), extraAt.push(created), extraStatus.push(DEAL_OPEN);
+      continue;
+    }
+    const lostAt = cols.lostAtStage[i] as number;
+    const first = st === DEAL_LOST && lostAt >= 0 ? lostAt : cat[cur] === DEAL_OPEN ? cur : firstOpenStage(cat);
+    const closed = cols.closedAt[i] as number;
+    extraDeal.push(i), extraFrom.push(-1), extraTo.push(first), extraAt.push(created), extraStatus.push(DEAL_OPEN);
+    extraDeal.push(i), extraFrom.push(first), extraTo.push(cur), extraAt.push(Number.isNaN(closed) ? created : closed), extraStatus.push(st);
+  }
+  const m0 = hist === undefined ? 0 : hist.deal.length;
+  const m = m0 + extraDeal.length;
+  const allDeal = new Int32Array(m);
+  const allFrom = new Int32Array(m);
+  const allTo = new Int32Array(m);
+  const allAt = new Float64Array(m);
+  const allStatus = new Uint8Array(m);
+  const allAmount = hist?.amountMinor === undefined ? undefined : new Float64Array(m).fill(Number.NaN);
+  if (hist !== undefined) {
+    allDeal.set(hist.deal);
+    allFrom.set(hist.from);
+    allTo.set(hist.to);
+    allAt.set(hist.at);
+    allStatus.set(hist.status);
+    if (allAmount !== undefined && hist.amountMinor !== undefined) allAmount.set(hist.amountMinor);
+  }
+  for (let k = 0; k < extraDeal.length; k++) {
+    allDeal[m0 + k] = extraDeal[k] as number;
+    allFrom[m0 + k] = extraFrom[k] as number;
+    allTo[m0 + k] = extraTo[k] as number;
+    allAt[m0 + k] = extraAt[k] as number;
+    allStatus[m0 + k] = extraStatus[k] as number;
+  }
+  const { start, order } = toCsr(size, allDeal, allAt);
+  const histFrom = new Int32Array(m);
+  const histTo = new Int32Array(m);
+  const histAt = new Float64Array(m);
+  const histStatus = new Uint8Array(m);
+  const histAmountMinor = allAmount === undefined ? undefined : new Float64Array(m);
+  for (let k = 0; k < m; k++) {
+    const r = order[k] as number;
+    histFrom[k] = allFrom[r] as number;
+    histTo[k] = allTo[r] as number;
+    histAt[k] = allAt[r] as number;
+    histStatus[k] = allStatus[r] as number;
+    if (histAmountMinor !== undefined && allAmount !== undefined) histAmountMinor[k] = allAmount[r] as number;
+  }
+  // derive lostAtStage / closedAt where unknown
+  for (let i = 0; i < size; i++) {
+    const st = cols.status[i] as number;
+    if (st === DEAL_OPEN) {
+      cols.lostAtStage[i] = -1;
+      cols.closedAt[i] = Number.NaN;
+      continue;
+    }
+    const lo = start[i] as number;
+    const hi = start[i + 1] as number;
+    if (Number.isNaN(cols.closedAt[i] as number)) {
+      for (let k = hi - 1; k >= lo; k--) {
+        if (histStatus[k] === st && (k === lo || histStatus[k - 1] !== st)) {
+          cols.closedAt[i] = histAt[k] as number;
+          break;
+        }
+      }
+    }
+    if (st === DEAL_LOST && (cols.lostAtStage[i] as number) < 0) {
+      let last = -1;
+      for (let k = lo; k < hi; k++) {
+        const to = histTo[k] as number;
+        if (cat[to] === DEAL_OPEN) last = to;
+      }
+      cols.lostAtStage[i] = last;
+    } else if (st !== DEAL_LOST) cols.lostAtStage[i] = -1;
+  }
+  const table: DealTable = {
+    size,
+    funnel,
+    stageIds: Object.freeze(funnel.stages.map((s) => s.id)),
+    dealIds: Object.freeze(cols.dealIds),
+    createdAt: cols.createdAt,
+    stage: cols.stage,
+    status: cols.status,
+    lostAtStage: cols.lostAtStage,
+    closedAt: cols.closedAt,
+    amountMinor: cols.amountMinor,
+    currencyIndex: cols.currencyIndex,
+    currencies: Object.freeze(cols.currencies),
+    segment: cols.segment,
+    segments: Object.freeze(cols.segments),
+    lostReason: cols.lostReason,
+    lostReasons: Object.freeze(cols.lostReasons),
+    histStart: start,
+    histFrom,
+    histTo,
+    histAt,
+    histStatus,
+    ...(histAmountMinor === undefined ? {} : { histAmountMinor }),
+    attributes: Object.freeze(cols.attributes),
+  };
+  return Object.freeze(table);
+}
+
+function firstOpenStage(cat: Uint8Array): number {
+  for (let i = 0; i < cat.length; i++) if (cat[i] === DEAL_OPEN) return i;
+  return 0;
+}
+
+function checkUniqueIds(ids: readonly string[], path: string): void {
+  const seen = new Set<string>();
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as string;
+    if (typeof id !== 'string' || id.length === 0) fail('INVALID_INPUT', 'a non-empty deal id', id, [path, i]);
+    if (seen.has(id)) fail('INVALID_INPUT', 'a unique deal id', id, [path, i]);
+    seen.add(id);
+  }
+}
+
+const EMPTY_ATTRS: Readonly<Record<string, unknown>> = Object.freeze({});
+
+function fromRows(deals: ReadonlyArray<Deal | DealInput>, funnel: Funnel, options: DealTableRowsOptions = {}): DealTable {
+  checkFunnel(funnel);
+  if (!Array.isArray(deals)) fail('INVALID_INPUT', 'an array of deals', deals, ['deals']);
+  const n = deals.length;
+  const ids = stageIndexMap(funnel);
+  const nStages = funnel.stages.length;
+  const currencies = new Interner();
+  const segments = new Interner();
+  const lostReasons = new Interner();
+  const dealIds: string[] = new Array<string>(n);
+  const createdAt = new Float64Array(n);
+  const stage = new Int32Array(n);
+  const status = new Uint8Array(n);
+  const lostAtStage = new Int32Array(n);
+  const closedAt = new Float64Array(n);
+  const amountMinor = new Float64Array(n);
+  const currencyIndex = new Int32Array(n);
+  const segment = new Int32Array(n);
+  const lostReason = new Int32Array(n);
+  const attributes: Readonly<Record<string, unknown>>[] = new Array<Readonly<Record<string, unknown>>>(n);
+  const hasHistory = new Uint8Array(n);
+  const hDeal: number[] = [];
+  const hFrom: number[] = [];
+  const hTo: number[] = [];
+  const hAt: number[] = [];
+  const hStatus: number[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    let d: Deal;
+    if (options.trusted === true) d = deals[i] as Deal;
+    else {
+      const r = safeParseWith(DealSchema, deals[i], 'deal', 'INVALID_INPUT', ['deals', i]);
+      if (!r.success) throw r.error;
+      d = r.data;
+    }
+    if (options.ignoreFunnelId !== true && d.funnelId !== funnel.id) {
+      fail('INVALID_INPUT', `a deal of funnel "${funnel.id}" (or the option ignoreFunnelId)`, d.funnelId, ['deals', i, 'funnelId']);
+    }
+    if (seen.has(d.id)) fail('INVALID_INPUT', 'a unique deal id', d.id, ['deals', i, 'id']);
+    seen.add(d.id);
+    dealIds[i] = d.id;
+    createdAt[i] = Date.parse(d.createdAt);
+    if (!Number.isFinite(createdAt[i])) fail('INVALID_DATE', 'a valid instant', d.createdAt, ['deals', i, 'createdAt']);
+    stage[i] = stageCell(d.stageId, ids, nStages, ['deals', i, 'stageId'], false);
+    status[i] = statusCell(d.status, ['deals', i, 'status']);
+    lostAtStage[i] = d.lostAtStageId === null ? -1 : stageCell(d.lostAtStageId, ids, nStages, ['deals', i, 'lostAtStageId'], true);
+    closedAt[i] = d.closedAt === null ? Number.NaN : Date.parse(d.closedAt);
+    if (d.amount === null) {
+      amountMinor[i] = Number.NaN;
+      currencyIndex[i] = -1;
+    } else {
+      const scale = scaleOf(d.amount.currency, ['deals', i, 'amount', 'currency']);
+      amountMinor[i] = toMinor(d.amount.amount, scale, ['deals', i, 'amount', 'amount']);
+      currencyIndex[i] = currencies.id(d.amount.currency);
+    }
+    segment[i] = d.segmentId === null ? -1 : segments.id(d.segmentId);
+    lostReason[i] = d.lostReason === null ? -1 : lostReasons.id(d.lostReason);
+    attributes[i] = d.attributes ?? EMPTY_ATTRS;
+    const h = d.history;
+    if (h.length > 0) {
+      hasHistory[i] = 1;
+      for (let k = 0; k < h.length; k++) {
+        const t = h[k];
+        if (t === undefined) continue;
+        hDeal.push(i);
+        hFrom.push(t.from === null ? -1 : stageCell(t.from, ids, nStages, ['deals', i, 'history', k, 'from'], true));
+        hTo.push(stageCell(t.to, ids, nStages, ['deals', i, 'history', k, 'to'], false));
+        const at = Date.parse(t.at);
+        if (!Number.isFinite(at)) fail('INVALID_DATE', 'a valid instant', t.at, ['deals', i, 'history', k, 'at']);
+        hAt.push(at);
+        hStatus.push(statusCell(t.status, ['deals', i, 'history', k, 'status']));
+      }
+    }
+  }
+  return assemble(
+    funnel,
+    {
+      dealIds,
+      createdAt,
+      stage,
+      status,
+      lostAtStage,
+      closedAt,
+      amountMinor,
+      currencyIndex,
+      currencies: currencies.list,
+      segment,
+      segments: segments.list,
+      lostReason,
+      lostReasons: lostReasons.list,
+      attributes,
+    },
+    { deal: hDeal, from: Int32Array.from(hFrom), to: Int32Array.from(hTo), at: Float64Array.from(hAt), status: Uint8Array.from(hStatus) },
+    hasHistory,
+  );
+}
+
+function internedColumn(
+  col: ArrayLike<string | null> | ArrayLike<number> | undefined,
+  list: readonly string[] | undefined,
+  n: number,
+  name: string,
+): { index: Int32Array; list: string[] } {
+  const index = new Int32Array(n).fill(-1);
+  if (col === undefined) return { index, list: [] };
+  checkLength(col, n, name);
+  const interner = new Interner(list ?? []);
+  for (let i = 0; i < n; i++) {
+    const v = col[i];
+    if (v === null || v === undefined || v === -1) continue;
+    if (typeof v === 'string') index[i] = interner.id(v);
+    else if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && list !== undefined && v < list.length) index[i] = v;
+    else fail('INVALID_COLUMN', `a string, null, or an index into the ${name} list`, v, ['columns', name, i]);
+  }
+  return { index, list: interner.list };
+}
+
+function fromColumns(columns: DealColumns, funnel: Funnel, options: DealTableColumnsOptions = {}): DealTable {
+  checkFunnel(funnel);
+  if (typeof columns !== 'object' || columns === null) fail('INVALID_INPUT', 'an object of columns', columns, ['columns']);
+  const dealIdsCol = columns.dealIds;
+  if (dealIdsCol === undefined) fail('INVALID_COLUMN', 'a dealIds column', undefined, ['columns', 'dealIds']);
+  const n = dealIdsCol.length;
+  const dealIds = Array.from(dealIdsCol);
+  if (options.checkUniqueIds !== false) checkUniqueIds(dealIds, 'dealIds');
+  for (const name of ['createdAt', 'stage', 'status', 'lostAtStage', 'closedAt', 'amountMinor', 'currencyIndex', 'amount', 'attributes'] as const) {
+    checkLength(columns[name], n, name);
+  }
+  if (columns.currency !== undefined && typeof columns.currency !== 'string') checkLength(columns.currency, n, 'currency');
+  const ids = stageIndexMap(funnel);
+  const nStages = funnel.stages.length;
+  const cat = categoryCodes(funnel);
+  const createdAt = new Float64Array(n);
+  const stage = new Int32Array(n);
+  const status = new Uint8Array(n);
+  const lostAtStage = new Int32Array(n).fill(-1);
+  const closedAt = new Float64Array(n).fill(Number.NaN);
+  for (let i = 0; i < n; i++) {
+    createdAt[i] = timeCell(columns.createdAt[i], ['columns', 'createdAt', i]);
+    const s = stageCell(columns.stage[i], ids, nStages, ['columns', 'stage', i], false);
+    stage[i] = s;
+    status[i] = columns.status === undefined ? (cat[s] as number) : statusCell(columns.status[i], ['columns', 'status', i]);
+    if (columns.lostAtStage !== undefined) lostAtStage[i] = stageCell(columns.lostAtStage[i], ids, nStages, ['columns', 'lostAtStage', i], true);
+    if (columns.closedAt !== undefined) {
+      const c = columns.closedAt[i] as number;
+      closedAt[i] = typeof c === 'number' && Number.isNaN(c) ? Number.NaN : timeCell(c, ['columns', 'closedAt', i]);
+    }
+  }
+  // money
+  const amountMinor = new Float64Array(n).fill(Number.NaN);
+  const currencyIndex = new Int32Array(n).fill(-1);
+  const currencies = new Interner();
+  const currencyAt = (i: number): string | null => {
+    const c = columns.currency;
+    if (c === undefined) return null;
+    return typeof c === 'string' ? c : (c[i] ?? null);
+  };
+  if (columns.amountMinor !== undefined) {
+    const list = columns.currencies ?? [];
+    list.forEach((c, j) => {
+      scaleOf(c, ['columns', 'currencies', j]);
+      currencies.id(c);
+    });
+    for (let i = 0; i < n; i++) {
+      const v = columns.amountMinor[i] as number;
+      if (typeof v === 'number' && Number.isNaN(v)) continue;
+      if (!Number.isSafeInteger(v)) fail('INVALID_AMOUNT', 'an integer number of minor units below 2^53 (or NaN for none)', v, ['columns', 'amountMinor', i]);
+      let ci: number;
+      if (columns.currencyIndex !== undefined) {
+        ci = columns.currencyIndex[i] as number;
+        if (!(Number.isInteger(ci) && ci >= 0 && ci < list.length)) fail('INVALID_COLUMN', `an index into currencies [0, ${list.length - 1}]`, ci, ['columns', 'currencyIndex', i]);
+      } else {
+        const c = currencyAt(i) ?? (list.length === 1 ? (list[0] as string) : null);
+        if (c === null) fail('INVALID_COLUMN', 'a currency for the amount (currencyIndex, currency, or a single entry in currencies)', null, ['columns', 'currency', i]);
+        scaleOf(c, ['columns', 'currency', i]);
+        ci = currencies.id(c);
+      }
+      amountMinor[i] = v;
+      currencyIndex[i] = ci;
+    }
+  } else if (columns.amount !== undefined) {
+    for (let i = 0; i < n; i++) {
+      const a = columns.amount[i];
+      if (a === null || a === undefined) continue;
+      const c = currencyAt(i);
+      if (c === null) fail('INVALID_COLUMN', 'a currency for the amount', null, ['columns', 'currency', i]);
+      amountMinor[i] = toMinor(a, scaleOf(c, ['columns', 'currency', i]), ['columns', 'amount', i]);
+      currencyIndex[i] = currencies.id(c);
+    }
+  }
+  const seg = internedColumn(columns.segment, columns.segments, n, 'segment');
+  const reason = internedColumn(columns.lostReason, columns.lostReasons, n, 'lostReason');
+  const attributes = columns.attributes === undefined ? new Array<Readonly<Record<string, unknown>>>(n).fill(EMPTY_ATTRS) : Array.from(columns.attributes);
+  // history
+  let hist: Parameters<typeof assemble>[2];
+  const hasHistory = new Uint8Array(n);
+  const h = columns.history;
+  if (h !== undefined) {
+    const m = h.deal.length;
+    for (const name of ['from', 'to', 'at', 'status', 'amountMinor'] as const) {
+      const col = h[name];
+      if (col !== undefined && col.length !== m) fail('INVALID_COLUMN', `history column ${name} of length ${m}`, `length ${col.length}`, ['columns', 'history', name]);
+    }
+    const deal = new Int32Array(m);
+    const from = new Int32Array(m);
+    const to = new Int32Array(m);
+    const at = new Float64Array(m);
+    const st = new Uint8Array(m);
+    const fromIsNum = typeof h.from[0] === 'number' && h.from instanceof Int32Array;
+    const toIsNum = h.to instanceof Int32Array;
+    for (let r = 0; r < m; r++) {
+      const d = h.deal[r] as number;
+      if (!(Number.isInteger(d) && d >= 0 && d < n)) fail('INVALID_COLUMN', `a deal index in [0, ${n - 1}]`, d, ['columns', 'history', 'deal', r]);
+      deal[r] = d;
+      hasHistory[d] = 1;
+      if (fromIsNum) {
+        const f = h.from[r] as number;
+        if (f < -1 || f >= nStages) stageCell(f, ids, nStages, ['columns', 'history', 'from', r], true);
+        from[r] = f;
+      } else from[r] = stageCell(h.from[r], ids, nStages, ['columns', 'history', 'from', r], true);
+      if (toIsNum) {
+        const t = h.to[r] as number;
+        if (t < 0 || t >= nStages) stageCell(t, ids, nStages, ['columns', 'history', 'to', r], false);
+        to[r] = t;
+      } else to[r] = stageCell(h.to[r], ids, nStages, ['columns', 'history', 'to', r], false);
+      at[r] = timeCell(h.at[r], ['columns', 'history', 'at', r]);
+      st[r] = h.status === undefined ? (cat[to[r] as number] as number) : statusCell(h.status[r], ['columns', 'history', 'status', r]);
+    }
+    let amt: Float64Array | undefined;
+    if (h.amountMinor !== undefined) {
+      amt = new Float64Array(m);
+      for (let r = 0; r < m; r++) {
+        const v = h.amountMinor[r] as number;
+        if (!(Number.isNaN(v) || Number.isSafeInteger(v))) fail('INVALID_AMOUNT', 'an integer number of minor units (or NaN)', v, ['columns', 'history', 'amountMinor', r]);
+        amt[r] = v;
+      }
+    }
+    hist = { deal, from, to, at, status: st, ...(amt === undefined ? {} : { amountMinor: amt }) };
+  }
+  return assemble(
+    funnel,
+    {
+      dealIds,
+      createdAt,
+      stage,
+      status,
+      lostAtStage,
+      closedAt,
+      amountMinor,
+      currencyIndex,
+      currencies: currencies.list,
+      segment: seg.index,
+      segments: seg.list,
+      lostReason: reason.index,
+      lostReasons: reason.list,
+      attributes,
+    },
+    hist,
+    hasHistory,
+  );
+}
+
+/**
+ * Builders of {@link DealTable}s.
+ *
+ * - `fromRows(deals, funnel, options?)` takes deals as objects ({@link Deal} or {@link DealInput}),
+ *   validates each one (a bad row throws a {@link FunnelError} whose path names the row and the field,
+ *   e.g. `deals[3].stageId`), and builds the columns. Cost: one schema parse per deal (a few µs each);
+ *   `trusted: true` skips it for already parsed deals.
+ * - `fromColumns(columns, funnel, options?)` takes columns directly (typed arrays or plain arrays, see
+ *   {@link DealColumns}) and checks lengths, stage indices, times and amounts; the fast path for large
+ *   data (about 1M deals and 3M history rows per second).
+ *
+ * A deal without a recorded history gets a synthesized one: a creation row into its stage at
+ * `createdAt` (for a lost deal, into its lost-at stage, then a loss row at `closedAt`; for a won deal,
+ * into the first open stage unless the current stage is open, then a win row at `closedAt`).
+ * `lostAtStage`, when not given, is the last open stage of the history; `closedAt`, when not given, the
+ * time the deal last took its final status. Histories are sorted by time per deal (stable).
+ *
+ * @category IO
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * const funnel = defineFunnel({ id: 'b2b', name: 'B2B', stages: [
+ *   { id: 'request', name: 'Request' }, { id: 'answered', name: 'Callback answered' },
+ *   { id: 'paid', name: 'Paid', category: 'won' }, { id: 'lost', name: 'Lost', category: 'lost' },
+ * ] });
+ * const table = DealTable.fromRows([
+ *   { id: 'd1', funnelId: 'b2b', createdAt: '2026-03-01', stageId: 'answered', amount: { amount: '1200.50', currency: 'EUR' } },
+ *   { id: 'd2', funnelId: 'b2b', createdAt: '2026-03-02', stageId: 'paid', status: 'won', closedAt: '2026-03-09' },
+ * ], funnel);
+ * table.size // => 2
+ * table.amountMinor[0] // => 120050
+ * table.currencies // => ['EUR']
+ * table.status[1] === DEAL_WON // => true
+ * const cols = DealTable.fromColumns({ dealIds: ['a', 'b'], createdAt: [0, 0], stage: ['request', 'lost'] }, funnel);
+ * cols.status[1] === DEAL_LOST // => true
+ * ```
+ */
+export const DealTable: {
+  /** Builds a table from deal objects (validated per row). */
+  readonly fromRows: (deals: ReadonlyArray<Deal | DealInput>, funnel: Funnel, options?: DealTableRowsOptions) => DealTable;
+  /** Builds a table from columns (the fast path). */
+  readonly fromColumns: (columns: DealColumns, funnel: Funnel, options?: DealTableColumnsOptions) => DealTable;
+} = Object.freeze({ fromRows, fromColumns });
+
