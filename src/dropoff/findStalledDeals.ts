@@ -372,7 +372,7 @@ export function findStalledDeals(table: DealTable, options: FindStalledDealsOpti
   const groupByRule = options.groupBy === undefined ? 'none' : typeof options.groupBy === 'function' ? 'function' : options.groupBy;
   return deepFreeze({
     deals: flagged,
-    stages: stages.flatMap((st, s) => (st.category === 'open' ? [{ stageId: st.id, ...(summary[s] as StalledStageSummary) }] : [])),
+    stages: stages.flatMap((st, s): StalledStageSummary[] => (st.category === 'open' ? [{ stageId: st.id, ...(summary[s] as Omit<StalledStageSummary, 'stageId'>) }] : [])),
     thresholds,
     rules: {
       now: new Date(now).toISOString(),
