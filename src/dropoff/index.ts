@@ -1,3 +1,26 @@
+export { compareConversion } from './compareConversion.js';
+export type {
+  CompareConversionOptions,
+  CompareGroupsOptions,
+  CompareRate,
+  ConversionComparison,
+  ConversionSide,
+  StageComparison,
+} from './compareConversion.js';
+export { dropOff } from './dropOff.js';
+export type {
+  DropOffBottleneck,
+  DropOffChange,
+  DropOffCompare,
+  DropOffGroup,
+  DropOffOptions,
+  DropOffReason,
+  DropOffReasonKind,
+  DropOffReport,
+  DropOffStage,
+  DropOffStageChange,
+  LossRateBasis,
+} from './dropOff.js';
 export { findStalledDeals } from './findStalledDeals.js';
 export type {
   FindStalledDealsOptions,
@@ -8,3 +31,4 @@ export type {
   StalledDealsReport,
   StalledStageSummary,
 } from './findStalledDeals.js';
+export type { RateTest, SignificanceTest } from './testRates.js';
