@@ -1,1 +1,12 @@
-export {};
+export { createDeal } from './createDeal.js';
+export type { CreateDealInput } from './createDeal.js';
+export { applyAction } from './applyAction.js';
+export type { ApplyActionOptions } from './applyAction.js';
+export { applyCommand } from './applyCommand.js';
+export type { DealCommand } from './applyCommand.js';
+export { applySilence } from './applySilence.js';
+export { replay } from './replay.js';
+export type { ReplayOptions, ReplayResult, ReplayCounts, RejectedAction, ReplayRejectionReason } from './replay.js';
+export type { MachineResult, MachineSuccess, MachineRejection, MachineRejectionReason, MachineEffect, MachineOutcome, EffectOrigin } from './MachineResult.js';
+export { checkFunnel } from './checkFunnel.js';
+export type { FunnelCheckReport, StageReachability } from './checkFunnel.js';

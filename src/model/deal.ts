@@ -24,9 +24,13 @@ export const DealStatusSchema = z.enum(['open', 'won', 'lost']);
 export type DealStatus = z.infer<typeof DealStatusSchema>;
 
 /**
- * Why a transition happened: a customer action (with the trigger rule that matched, if any), a
- * manual command (`create`, `moveTo`, `win`, `lose`, `reopen`, with an optional actor), or a timeout
- * (a silence rule).
+ * Why a transition happened: a customer action (with the trigger rule that matched, if any — no
+ * `ruleId` means the target stage's own `actions` matched), a manual command (`create`, `moveTo`,
+ * `win`, `lose`, `reopen`, with an optional actor), or a timeout (a silence rule).
+ *
+ * `actionAt` is set only for a late action (older than the deal's last transition, applied under
+ * `policy.lateActions: 'apply'`): the transition is stamped at the last transition's time so the
+ * history stays in time order, and `actionAt` keeps the action's own time.
  *
  * @category Model
  * @since 0.1.0
@@ -36,7 +40,13 @@ export type DealStatus = z.infer<typeof DealStatusSchema>;
  * ```
  */
 export const TransitionCauseSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('action'), actionId: IdSchema, actionType: ActionTypeSchema, ruleId: IdSchema.optional() }),
+  z.strictObject({
+    type: z.literal('action'),
+    actionId: IdSchema,
+    actionType: ActionTypeSchema,
+    ruleId: IdSchema.optional(),
+    actionAt: TimestampSchema.optional(),
+  }),
   z.strictObject({
     type: z.literal('command'),
     command: z.enum(['create', 'moveTo', 'win', 'lose', 'reopen']),
@@ -111,7 +121,10 @@ export type ActionRef = z.infer<typeof ActionRefSchema>;
  *   (Pipedrive's "lost at stage"), `lostReason` an id from the funnel's catalogue or free text.
  * - `closedAt` is when it was won or lost (null while open).
  * - `history` lists every transition in time order; `actions` every customer action applied.
- * - `stalled` is set by a silence rule that flags (cleared by the next customer action).
+ * - `stalled` is set by a silence rule that flags (cleared by the next customer action and by any
+ *   move).
+ * - `triggerCounts` counts, per trigger rule with a `count`, the recorded customer actions that
+ *   matched its action type and `where` (so "the 6th touch" survives between calls).
  *
  * @category Model
  * @since 0.1.0
@@ -137,6 +150,7 @@ export const DealSchema = z.strictObject({
   history: z.array(TransitionSchema).default([]),
   actions: z.array(ActionRefSchema).default([]),
   stalled: z.strictObject({ since: TimestampSchema, ruleId: IdSchema }).nullable().default(null),
+  triggerCounts: z.record(IdSchema, z.int().min(0)).default({}),
 });
 
 /**

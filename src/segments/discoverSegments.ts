@@ -1,24 +1,12 @@
 import { fail } from '../errors/FunnelError.js';
 import { deepFreeze } from '../internal/freeze.js';
 import { median } from '../internal/stats.js';
+import { DAY_MS, toEpochMs } from '../internal/time.js';
+import { DEAL_LOST, DEAL_WON, type DealTable } from '../io/dealTable.js';
 import type { DealStatus } from '../model/deal.js';
-
-/**
- * One customer action as {@link discoverSegments} reads it: an id, a type and a time (ISO string,
- * `Date` or epoch milliseconds). A deal's applied actions ({@link ActionRef}) and validated customer
- * actions both fit.
- *
- * @category Segments
- * @since 0.1.0
- */
-export interface PathAction {
-  /** The action's id (ties at equal times are broken by id; an id seen twice counts once). */
-  readonly id: string;
-  /** The action type, a past-tense fact such as `"call.answered"`. */
-  readonly type: string;
-  /** When the customer did it. */
-  readonly at: string | number | Date;
-}
+import type { TimestampInput } from '../model/time.js';
+import { signatureOfOrdered } from './pathSignature.js';
+import { orderActions, type SubjectAction } from './subject.js';
 
 /**
  * A deal or lead whose path is discovered: its customer actions, and — for conversion and time to
@@ -31,13 +19,13 @@ export interface PathSubject {
   /** The deal's or lead's id (used in error paths only). */
   readonly id?: string | undefined;
   /** The customer's actions, in any order. */
-  readonly actions: ReadonlyArray<PathAction>;
+  readonly actions: ReadonlyArray<SubjectAction>;
   /** `won`, `lost` or `open` (default `open`: a lead with no deal yet has not converted). */
   readonly status?: DealStatus | undefined;
   /** When the deal was created; default: the time of its first action. */
-  readonly createdAt?: string | number | Date | null | undefined;
+  readonly createdAt?: TimestampInput | null | undefined;
   /** When the deal was won or lost (`null` while open). */
-  readonly closedAt?: string | number | Date | null | undefined;
+  readonly closedAt?: TimestampInput | null | undefined;
 }
 
 /**
@@ -63,6 +51,11 @@ export interface DiscoverSegmentsOptions {
    * deals that converted) or `'closed'` (won and lost).
    */
   readonly timeToClose?: 'won' | 'closed' | undefined;
+  /**
+   * With a {@link DealTable} as input (required then): the customer actions of deal `dealIndex` (for
+   * example from an action log grouped by deal id). Status, creation and close times come from the table.
+   */
+  readonly actionsOf?: ((table: DealTable, dealIndex: number) => ReadonlyArray<SubjectAction>) | undefined;
 }
 
 /**
@@ -126,36 +119,24 @@ export interface DiscoveredSegments {
   };
 }
 
-const DAY_MS = 86_400_000;
+const STATUS: readonly DealStatus[] = ['open', 'won', 'lost'];
 
-function toMs(value: unknown, path: ReadonlyArray<string | number>): number {
-  const ms = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (!Number.isFinite(ms)) fail('INVALID_DATE', 'an instant (ISO string with Z or offset, Date or epoch ms)', value, path);
-  return ms;
-}
-
-/** Ordered distinct types (by time, then id; an id counts once). Private until segments/pathSignature lands. */
-function signatureOf(actions: ReadonlyArray<PathAction>, ignore: ReadonlySet<string>, path: ReadonlyArray<string | number>): { types: string[]; firstMs: number } {
-  if (!Array.isArray(actions)) fail('INVALID_INPUT', 'an array of customer actions', actions, path);
-  const rows: { id: string; type: string; ms: number }[] = [];
-  actions.forEach((a, i) => {
-    if (typeof a !== 'object' || a === null) fail('INVALID_INPUT', 'a customer action { id, type, at }', a, [...path, i]);
-    if (typeof a.id !== 'string' || a.id === '') fail('INVALID_INPUT', 'a non-empty string id', a.id, [...path, i, 'id']);
-    if (typeof a.type !== 'string' || a.type === '') fail('INVALID_INPUT', 'a non-empty action type', a.type, [...path, i, 'type']);
-    rows.push({ id: a.id, type: a.type, ms: toMs(a.at, [...path, i, 'at']) });
-  });
-  rows.sort((x, y) => x.ms - y.ms || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0) || (x.type < y.type ? -1 : x.type > y.type ? 1 : 0));
-  const seenIds = new Set<string>();
-  const seen = new Set<string>();
-  const types: string[] = [];
-  for (const r of rows) {
-    if (seenIds.has(r.id)) continue;
-    seenIds.add(r.id);
-    if (seen.has(r.type) || ignore.has(r.type)) continue;
-    seen.add(r.type);
-    types.push(r.type);
+/** Reads a table's deals as path subjects (actions from the accessor). */
+function fromTable(table: DealTable, actionsOf: DiscoverSegmentsOptions['actionsOf']): PathSubject[] {
+  if (typeof actionsOf !== 'function') fail('INVALID_OPTION', 'an actionsOf function for a DealTable input', actionsOf, ['options', 'actionsOf']);
+  const out: PathSubject[] = [];
+  for (let i = 0; i < table.size; i++) {
+    const st = table.status[i] as number;
+    const closed = table.closedAt[i] as number;
+    out.push({
+      id: table.dealIds[i],
+      actions: actionsOf(table, i),
+      status: STATUS[st] ?? 'open',
+      createdAt: table.createdAt[i] as number,
+      closedAt: (st === DEAL_WON || st === DEAL_LOST) && !Number.isNaN(closed) ? closed : null,
+    });
   }
-  return { types, firstMs: rows.length === 0 ? Number.NaN : (rows[0] as { ms: number }).ms };
+  return out;
 }
 
 interface Bucket {
@@ -205,7 +186,8 @@ function summarise(b: Bucket, total: number): DiscoveredSegment {
  *
  * Cost: O(n log n) in the number of actions, plus O(p log p) to sort p paths.
  *
- * @param subjects - deals (parsed {@link Deal}s fit) or leads with their actions
+ * @param subjects - deals (parsed {@link Deal}s fit) or leads with their actions; or a {@link DealTable}
+ *   with the option `actionsOf`
  * @param options - {@link DiscoverSegmentsOptions}
  * @returns the paths, the folded bucket, and the rules used
  * @throws FunnelError `INVALID_INPUT` / `INVALID_DATE` naming the row of a malformed deal or action;
@@ -232,8 +214,13 @@ function summarise(b: Bucket, total: number): DiscoveredSegment {
  * r.other.paths // => 2
  * ```
  */
-export function discoverSegments(subjects: ReadonlyArray<PathSubject>, options?: DiscoverSegmentsOptions): DiscoveredSegments {
-  if (!Array.isArray(subjects)) fail('INVALID_INPUT', 'an array of deals or leads with actions', subjects, ['subjects']);
+export function discoverSegments(subjects: ReadonlyArray<PathSubject> | DealTable, options?: DiscoverSegmentsOptions): DiscoveredSegments {
+  if (!Array.isArray(subjects)) {
+    if (typeof subjects === 'object' && subjects !== null && (subjects as { histStart?: unknown }).histStart instanceof Int32Array) {
+      return discoverSegments(fromTable(subjects as DealTable, options?.actionsOf), options);
+    }
+    fail('INVALID_INPUT', 'an array of deals or leads with actions, or a DealTable', subjects, ['subjects']);
+  }
   const ignore = options?.ignore ?? [];
   if (!Array.isArray(ignore) || ignore.some((t) => typeof t !== 'string')) fail('INVALID_OPTION', 'an array of action types', ignore, ['options', 'ignore']);
   const depth = options?.depth ?? null;
@@ -250,8 +237,10 @@ export function discoverSegments(subjects: ReadonlyArray<PathSubject>, options?:
   subjects.forEach((s, i) => {
     const path = ['subjects', i];
     if (typeof s !== 'object' || s === null) fail('INVALID_INPUT', 'a deal or lead with actions', s, path);
-    const { types, firstMs } = signatureOf(s.actions, ignored, [...path, 'actions']);
-    const kept = depth === null ? types : types.slice(0, depth);
+    const ordered = orderActions(s.actions, [...path, 'actions']);
+    const { types } = signatureOfOrdered(ordered, ignored);
+    const firstMs = ordered[0]?.ms ?? Number.NaN;
+    const kept = depth === null ? [...types] : types.slice(0, depth);
     const key = kept.join('>');
     let b = buckets.get(key);
     if (b === undefined) {
@@ -266,8 +255,8 @@ export function discoverSegments(subjects: ReadonlyArray<PathSubject>, options?:
     else fail('INVALID_INPUT', "a status 'open', 'won' or 'lost'", status, [...path, 'status']);
     const closed = s.closedAt;
     if (status !== 'open' && closed !== null && closed !== undefined && (timeToClose === 'closed' || status === 'won')) {
-      const end = toMs(closed, [...path, 'closedAt']);
-      const start = s.createdAt === null || s.createdAt === undefined ? firstMs : toMs(s.createdAt, [...path, 'createdAt']);
+      const end = toEpochMs(closed, [...path, 'closedAt']);
+      const start = s.createdAt === null || s.createdAt === undefined ? firstMs : toEpochMs(s.createdAt, [...path, 'createdAt']);
       if (Number.isFinite(start)) b.days.push((end - start) / DAY_MS);
     }
   });

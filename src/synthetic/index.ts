@@ -1,1 +1,2 @@
-export {};
+export { generateB2BDataset } from './generateB2BDataset.js';
+export type { B2BDataset, B2BDatasetOptions, SyntheticDeal } from './generateB2BDataset.js';

@@ -152,3 +152,20 @@ describe('discoverSegments — laws', () => {
     },
   );
 });
+
+describe('discoverSegments — from a DealTable with an actions accessor', () => {
+  it('reads status and dates from the table and actions from the accessor', async () => {
+    const { DealTable, defineFunnel } = await import('../../src/index.js');
+    const funnel = defineFunnel({ id: 'f', name: 'F', stages: [{ id: 'lead', name: 'Lead' }, { id: 'won', name: 'Won', category: 'won' }, { id: 'lost', name: 'Lost', category: 'lost' }] });
+    const table = DealTable.fromColumns({ dealIds: ['a', 'b', 'c'], createdAt: [day(1), day(1), day(1)], stage: ['won', 'won', 'lost'], closedAt: [day(5), day(9), day(3)] }, funnel);
+    const log: Record<string, string[]> = { a: ['visit', 'order'], b: ['visit', 'order'], c: ['visit'] };
+    const r = discoverSegments(table, {
+      actionsOf: (t, i) => (log[t.dealIds[i] as string] ?? []).map((type, k) => ({ id: `${i}-${k}`, type, at: day(1 + k) })),
+    });
+    expect(r.segments.map((s) => [s.key, s.count, s.conversion, s.medianDaysToClose])).toEqual([
+      ['visit>order', 2, 1, 6],
+      ['visit', 1, 0, null],
+    ]);
+    expect(() => discoverSegments(table)).toThrow(/options\.actionsOf/);
+  });
+});
