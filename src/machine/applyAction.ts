@@ -5,8 +5,8 @@ import type { Funnel } from '../model/funnel.js';
 import { compileFunnel } from '../triggers/compileFunnel.js';
 import { dealView } from '../triggers/dealView.js';
 import { scoreGetter, type MatchOptions } from '../triggers/matchAction.js';
-import { toIso, toMs } from '../triggers/time.js';
-import { checkAction, commitAction, decideAction, rejection } from './engine.js';
+import { toIso } from '../triggers/time.js';
+import { checkAction, commitAction, decideAction, rejection, freezeEffects, ownedBase } from './engine.js';
 import { immer } from './immer.js';
 import type { MachineEffect, MachineResult } from './MachineResult.js';
 
@@ -74,7 +74,7 @@ export interface ApplyActionOptions extends MatchOptions {}
  */
 export function applyAction(funnel: Funnel, deal: Deal, action: CustomerAction, options?: ApplyActionOptions): MachineResult {
   const c = compileFunnel(funnel);
-  const ms = checkAction(c, action, ['action'], toMs);
+  const ms = checkAction(c, action, null);
   const view = dealView(c, deal);
   if (action.dealId !== undefined && action.dealId !== deal.id) {
     fail('INVALID_INPUT', `the deal's id "${deal.id}"`, action.dealId, ['action', 'dealId']);
@@ -88,7 +88,7 @@ export function applyAction(funnel: Funnel, deal: Deal, action: CustomerAction, 
   const at = toIso(action.at, ms);
   const effects: MachineEffect[] = [];
   const before = deal.history.length;
-  const next = immer.produce(deal, (draft) => {
+  const next = immer.produce(ownedBase(deal), (draft) => {
     commitAction(c, draft as Deal, view, action, ms, at, decision, effects);
   });
   const transitions = next.history.slice(before);
@@ -96,7 +96,7 @@ export function applyAction(funnel: Funnel, deal: Deal, action: CustomerAction, 
     ok: true as const,
     deal: next,
     transitions: Object.freeze(transitions),
-    effects: Object.freeze(effects.map((e) => Object.freeze(e))),
+    effects: freezeEffects(effects),
     outcome: transitions.length > 0 ? ('moved' as const) : ('recorded' as const),
     late: decision.late,
   });

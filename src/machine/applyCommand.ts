@@ -5,7 +5,7 @@ import type { TimestampInput } from '../model/time.js';
 import { stageIndexOf, compileFunnel, type CompiledFunnel } from '../triggers/compileFunnel.js';
 import { dealView, type DealView } from '../triggers/dealView.js';
 import { toIso, toMs } from '../triggers/time.js';
-import { checkMove, moveDeal, rejection, type Refusal } from './engine.js';
+import { checkMove, moveDeal, rejection, type Refusal, freezeEffects, ownedBase } from './engine.js';
 import { immer } from './immer.js';
 import type { MachineEffect, MachineResult } from './MachineResult.js';
 
@@ -149,14 +149,14 @@ export function applyCommand(funnel: Funnel, deal: Deal, command: DealCommand): 
     command.actor === undefined ? { type: 'command', command: command.type } : { type: 'command', command: command.type, actor: command.actor };
   const effects: MachineEffect[] = [];
   const before = deal.history.length;
-  const next = immer.produce(deal, (draft) => {
+  const next = immer.produce(ownedBase(deal), (draft) => {
     moveDeal(c, draft as Deal, view, p.to, ms, at, cause, p.lostReason, effects);
   });
   return Object.freeze({
     ok: true as const,
     deal: next,
     transitions: Object.freeze(next.history.slice(before)),
-    effects: Object.freeze(effects.map((e) => Object.freeze(e))),
+    effects: freezeEffects(effects),
     outcome: 'moved' as const,
     late: false,
   });

@@ -5,7 +5,7 @@ import { compileFunnel } from '../triggers/compileFunnel.js';
 import { dealView } from '../triggers/dealView.js';
 import { dueSilence } from '../triggers/dueSilence.js';
 import { toMs } from '../triggers/time.js';
-import { commitSilence } from './engine.js';
+import { commitSilence, freezeEffects, ownedBase } from './engine.js';
 import { immer } from './immer.js';
 import type { MachineEffect, MachineSuccess } from './MachineResult.js';
 
@@ -51,16 +51,18 @@ export function applySilence(funnel: Funnel, deal: Deal, now: TimestampInput): M
   if (dueSilence(c, view, nowMs).length === 0) return Object.freeze({ ok: true as const, deal, transitions: [], effects: [], outcome: 'unchanged' as const, late: false });
   const effects: MachineEffect[] = [];
   const before = deal.history.length;
-  const next = immer.produce(deal, (draft) => {
+  const base = ownedBase(deal);
+  const next = immer.produce(base, (draft) => {
     commitSilence(c, draft as Deal, view, nowMs, effects);
   });
   const transitions = next.history.slice(before);
+  if (next === base) return Object.freeze({ ok: true as const, deal, transitions: [], effects: [], outcome: 'unchanged' as const, late: false });
   return Object.freeze({
     ok: true as const,
     deal: next,
     transitions: Object.freeze(transitions),
-    effects: Object.freeze(effects.map((e) => Object.freeze(e))),
-    outcome: transitions.length > 0 ? ('moved' as const) : next === deal ? ('unchanged' as const) : ('flagged' as const),
+    effects: freezeEffects(effects),
+    outcome: transitions.length > 0 ? ('moved' as const) : ('flagged' as const),
     late: false,
   });
 }

@@ -4,6 +4,8 @@
  * commits mutate a deal (an immer draft, or a private mutable object in `replay`). @internal
  */
 import { fail } from '../errors/FunnelError.js';
+import { deepFreeze } from '../internal/freeze.js';
+import { failDate, msOrNaN } from '../triggers/time.js';
 import type { CustomerAction } from '../model/action.js';
 import type { Effect } from '../model/common.js';
 import type { Deal, DealStatus, Transition, TransitionCause } from '../model/deal.js';
@@ -212,6 +214,7 @@ export const MAX_SILENCE_STEPS = 1000;
  * of rules applied.
  */
 export function commitSilence(c: CompiledFunnel, deal: Deal, view: DealView, nowMs: number, effects: MachineEffect[] | null): number {
+  if (view.status !== 'open' || nowMs - (view.lastActionMs > view.lastTransitionMs ? view.lastActionMs : view.lastTransitionMs) < c.minSilenceMs) return 0;
   let applied = 0;
   outer: while (applied < MAX_SILENCE_STEPS) {
     const due = dueSilence(c, view, nowMs);
@@ -238,14 +241,66 @@ export function commitSilence(c: CompiledFunnel, deal: Deal, view: DealView, now
   return applied;
 }
 
-/** Checks an action's shape and returns its time in ms; FunnelErrors name `path`. */
-export function checkAction(c: CompiledFunnel, action: CustomerAction, path: ReadonlyArray<string | number>, toMs: (v: unknown, p: ReadonlyArray<string | number>) => number): number {
-  if (typeof action !== 'object' || action === null) fail('INVALID_INPUT', 'a customer action object', action, path);
-  if (typeof action.id !== 'string' || action.id === '') fail('INVALID_INPUT', 'a non-empty action id', action.id, [...path, 'id']);
-  if (typeof action.type !== 'string' || action.type === '') fail('INVALID_INPUT', 'a non-empty action type', action.type, [...path, 'type']);
-  const ms = toMs(action.at, [...path, 'at']);
+/** Checks an action's shape and returns its time in ms; FunnelErrors name the row `index` (or `action`). */
+export function checkAction(c: CompiledFunnel, action: CustomerAction, index: number | null): number {
+  if (typeof action !== 'object' || action === null) fail('INVALID_INPUT', 'a customer action object', action, index === null ? ['action'] : [index]);
+  if (typeof action.id !== 'string' || action.id === '') fail('INVALID_INPUT', 'a non-empty action id', action.id, rowPath(index, 'id'));
+  if (typeof action.type !== 'string' || action.type === '') fail('INVALID_INPUT', 'a non-empty action type', action.type, rowPath(index, 'type'));
+  const ms = msOrNaN(action.at);
+  if (Number.isNaN(ms)) failDate(action.at, rowPath(index, 'at'));
   if (c.known !== null && !c.known.has(action.type)) {
-    fail('UNKNOWN_ACTION', `an action type the funnel knows (policy.unknownActions is 'reject')`, action.type, [...path, 'type']);
+    fail('UNKNOWN_ACTION', `an action type the funnel knows (policy.unknownActions is 'reject')`, action.type, rowPath(index, 'type'));
   }
   return ms;
+}
+
+function rowPath(index: number | null, field: string): (string | number)[] {
+  return index === null ? ['action', field] : [index, field];
+}
+
+/**
+ * Freezes a deal built by the machine (known shape: no generic key walk for history and actions;
+ * attributes and amount are frozen deeply).
+ */
+export function freezeDeal(deal: Deal): Deal {
+  const h = deal.history;
+  for (let i = 0; i < h.length; i++) {
+    const t = h[i] as Transition;
+    if (!Object.isFrozen(t)) {
+      Object.freeze(t.cause);
+      Object.freeze(t);
+    }
+  }
+  const a = deal.actions;
+  for (let i = 0; i < a.length; i++) Object.freeze(a[i]);
+  Object.freeze(h);
+  Object.freeze(a);
+  deepFreeze(deal.attributes);
+  if (deal.amount !== null) Object.freeze(deal.amount);
+  if (deal.stalled !== null) Object.freeze(deal.stalled);
+  Object.freeze(deal.triggerCounts);
+  return Object.freeze(deal);
+}
+
+/** Freezes a list of effects built by the machine (each effect and its origin; params come frozen from the funnel). */
+export function freezeEffects(effects: MachineEffect[]): ReadonlyArray<MachineEffect> {
+  for (const e of effects) {
+    Object.freeze(e.origin);
+    Object.freeze(e);
+  }
+  return Object.freeze(effects);
+}
+
+/**
+ * The base immer may share with its result. Immer freezes every subtree it shares, so a deal that is
+ * not frozen (not made by the machine or `parseDeal`) is copied first: the caller's objects are never
+ * frozen in place.
+ */
+export function ownedBase(deal: Deal): Deal {
+  if (Object.isFrozen(deal) && Object.isFrozen(deal.history) && Object.isFrozen(deal.actions) && Object.isFrozen(deal.attributes)) return deal;
+  try {
+    return structuredClone(deal);
+  } catch (cause) {
+    return fail('INVALID_INPUT', 'a deal made of plain data', cause instanceof Error ? cause.message : cause, ['deal']);
+  }
 }

@@ -12,7 +12,7 @@ import { compareCandidates } from '../triggers/matchCandidates.js';
 import { matchesPredicates } from '../triggers/matchesPredicates.js';
 import { toIso, toMs } from '../triggers/time.js';
 import { blankDeal, startDeal } from './createDeal.js';
-import { checkAction, commitAction, commitSilence, decideAction, missingRequired } from './engine.js';
+import { checkAction, commitAction, commitSilence, decideAction, freezeDeal, missingRequired } from './engine.js';
 import type { MachineRejectionReason } from './MachineResult.js';
 
 /**
@@ -215,7 +215,7 @@ export function replay(funnel: Funnel, actions: ReadonlyArray<CustomerAction>, o
   const groups = new Map<string, number[]>();
   for (let i = 0; i < n; i++) {
     const a = actions[i] as CustomerAction;
-    ms[i] = checkAction(c, a, [i], toMs);
+    ms[i] = checkAction(c, a, i);
     const key = a.dealId ?? a.leadId;
     if (typeof key !== 'string' || key === '') fail('INVALID_INPUT', 'a dealId or a leadId', key, [i, 'dealId']);
     const g = groups.get(key);
@@ -324,7 +324,7 @@ export function replay(funnel: Funnel, actions: ReadonlyArray<CustomerAction>, o
     const w = work.get(id) as Work;
     if (silenceOn) timeouts += commitSilence(c, w.deal, w.view, nowMs, null);
     transitions += w.deal.history.length;
-    deals.push(deepFreeze(w.deal));
+    deals.push(freezeDeal(w.deal));
   }
   for (const d of options?.deals ?? []) transitions -= d.history.length;
   rejected.sort((x, y) => (x.dealId < y.dealId ? -1 : x.dealId > y.dealId ? 1 : x.at < y.at ? -1 : x.at > y.at ? 1 : x.actionId < y.actionId ? -1 : x.actionId > y.actionId ? 1 : 0));

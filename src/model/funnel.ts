@@ -156,6 +156,14 @@ export const TriggerSchema = z.strictObject({
 export type Trigger = z.infer<typeof TriggerSchema>;
 
 /**
+ * A trigger rule as written by hand, before defaults apply.
+ *
+ * @category Triggers
+ * @since 0.1.0
+ */
+export type TriggerInput = z.input<typeof TriggerSchema>;
+
+/**
  * A silence rule: no customer action for `afterDays` days (measured from the last customer action,
  * or from entering the stage when there was none since) while the deal is open in one of `stages`
  * (default: every open stage) → `then`: flag the deal as stalled, move it to lost with a reason, or

@@ -1,5 +1,5 @@
 import type { ActionMatch, SegmentRule } from '../model/index.js';
-import { matchesAll } from './matchesPredicate.js';
+import { matchesPredicates } from '../triggers/matchesPredicates.js';
 import { DAY_MS, type ResolvedSubject, type TimedAction } from './subject.js';
 
 /**
@@ -73,7 +73,7 @@ export function evaluateSegmentRule(rule: SegmentRule, ctx: RuleContext): Segmen
       return trace('not', !inner.matched, inner.matched ? 'the inner rule held' : 'the inner rule did not hold', [], [inner]);
     }
     case 'attributes': {
-      const ok = matchesAll(rule.where, ctx.attributes);
+      const ok = matchesPredicates(rule.where, ctx.attributes);
       return trace('attributes', ok, ok ? `attributes satisfy ${rule.where.length} predicate(s)` : 'an attribute predicate failed');
     }
     case 'firstAction': {
@@ -94,7 +94,7 @@ export function evaluateSegmentRule(rule: SegmentRule, ctx: RuleContext): Segmen
       const ref = ctx.actions.find((a) => typeMatches(rule.after, a.type));
       if (ref === undefined) return trace('actionWithin', false, `no ${rule.after === undefined ? 'action' : label(rule.after)} to measure from`);
       const limit = ref.ms + rule.days * DAY_MS;
-      const hit = ctx.actions.find((a) => a.ms >= ref.ms && a.ms <= limit && typeMatches(rule.action, a.type) && matchesAll(rule.where, a.properties));
+      const hit = ctx.actions.find((a) => a.ms >= ref.ms && a.ms <= limit && typeMatches(rule.action, a.type) && (rule.where === undefined || matchesPredicates(rule.where, a.properties)));
       if (hit === undefined) return trace('actionWithin', false, `no ${label(rule.action)} within ${rule.days} day(s) of the first ${rule.after === undefined ? 'action' : label(rule.after)} ${ref.id}`, [ref.id]);
       return trace('actionWithin', true, `${hit.type} ${hit.id} ${days(hit.ms - ref.ms)} day(s) after the first ${rule.after === undefined ? 'action' : label(rule.after)} ${ref.id} (≤ ${rule.days})`, [ref.id, hit.id]);
     }
@@ -110,7 +110,7 @@ export function evaluateSegmentRule(rule: SegmentRule, ctx: RuleContext): Segmen
       return trace('activity', ok, `${hits.length} ${label(rule.action)}${scope} over ${days(span)} day(s) (need ≥ ${rule.minActions} over > ${rule.moreThanDays})`, ids);
     }
     case 'actionCount': {
-      const hits = ctx.actions.filter((a) => typeMatches(rule.action, a.type) && matchesAll(rule.where, a.properties));
+      const hits = ctx.actions.filter((a) => typeMatches(rule.action, a.type) && (rule.where === undefined || matchesPredicates(rule.where, a.properties)));
       const n = hits.length;
       const ok = (rule.min === undefined || n >= rule.min) && (rule.max === undefined || n <= rule.max);
       return trace('actionCount', ok, `${n} ${label(rule.action)} (need ${rule.min ?? 0}..${rule.max ?? '∞'})`, hits.map((a) => a.id));

@@ -10,3 +10,5 @@ export type { PathSignature, PathSignatureOptions } from './pathSignature.js';
 export type { LeadSubject, SubjectAction } from './subject.js';
 export { scoreLead } from './scoreLead.js';
 export type { LeadScore, LeadStage, ScoredPoints, ScoreLeadOptions } from './scoreLead.js';
+export { leadScorer } from './leadScorer.js';
+export type { LeadScorerOptions } from './leadScorer.js';

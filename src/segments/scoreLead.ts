@@ -2,7 +2,9 @@ import { fail } from '../errors/FunnelError.js';
 import { deepFreeze } from '../internal/freeze.js';
 import { parseWith } from '../io/parse.js';
 import { LeadScoringSchema, type LeadScoring } from '../model/index.js';
-import { matchesAll, matchesPredicate } from './matchesPredicate.js';
+import { toMs } from '../triggers/time.js';
+import { evaluatePredicate } from '../triggers/evaluatePredicate.js';
+import { matchesPredicates } from '../triggers/matchesPredicates.js';
 import { DAY_MS, resolveSubject, type LeadSubject, type TimedAction } from './subject.js';
 
 /**
@@ -84,12 +86,6 @@ function validModel(model: unknown): LeadScoring {
   return parsed;
 }
 
-function nowMs(now: unknown): number {
-  const ms = now instanceof Date ? now.getTime() : typeof now === 'number' ? now : typeof now === 'string' ? Date.parse(now) : Number.NaN;
-  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) fail('INVALID_DATE', 'an instant as options.now (ISO string with Z or offset, Date or epoch ms)', now, ['now']);
-  return ms;
-}
-
 /**
  * Scores a lead (or deal) with a lead-scoring model and says which qualification it reached.
  *
@@ -137,7 +133,7 @@ function nowMs(now: unknown): number {
 export function scoreLead(model: LeadScoring | unknown, subject: LeadSubject, options: ScoreLeadOptions): LeadScore {
   const m = validModel(model);
   if (typeof options !== 'object' || options === null) fail('INVALID_OPTION', 'an options object with now', options, []);
-  const now = nowMs(options.now);
+  const now = toMs(options.now, ['now']);
   const { attributes, actions: all } = resolveSubject(subject);
   const actions: TimedAction[] = [];
   let ignored = 0;
@@ -148,13 +144,13 @@ export function scoreLead(model: LeadScoring | unknown, subject: LeadSubject, op
   const items: ScoredPoints[] = [];
   for (const rule of m.rules) {
     if (rule.attribute !== undefined) {
-      if (matchesPredicate(rule.attribute, attributes)) {
+      if (evaluatePredicate(rule.attribute, attributes)) {
         items.push({ ruleId: rule.id, actionId: null, actionType: null, rawPoints: rule.points, ageDays: null, halfLifeDays: null, decay: 1, points: rule.points });
       }
       continue;
     }
     const types = rule.action === undefined ? [] : typeof rule.action === 'string' ? [rule.action] : rule.action;
-    let hits = actions.filter((a) => types.includes(a.type) && matchesAll(rule.where, a.properties));
+    let hits = actions.filter((a) => types.includes(a.type) && matchesPredicates(rule.where, a.properties));
     if (rule.maxTimes !== undefined && hits.length > rule.maxTimes) hits = hits.slice(hits.length - rule.maxTimes);
     const halfLife = rule.halfLifeDays ?? m.halfLifeDays ?? null;
     for (const a of hits) {

@@ -1,4 +1,5 @@
 import { fail } from '../errors/FunnelError.js';
+import { toMs } from '../triggers/time.js';
 
 /**
  * A customer action as segment rules and lead scoring read it: an id, a type, a time (ISO string,
@@ -52,12 +53,6 @@ export interface ResolvedSubject {
   readonly actions: ReadonlyArray<TimedAction>;
 }
 
-function toMs(at: unknown, path: ReadonlyArray<string | number>): number {
-  const ms = at instanceof Date ? at.getTime() : typeof at === 'number' ? at : typeof at === 'string' ? Date.parse(at) : Number.NaN;
-  if (!Number.isFinite(ms)) fail('INVALID_DATE', 'an instant (ISO string with Z or offset, Date or epoch ms)', at, path);
-  return ms;
-}
-
 /**
  * Sorts actions by time, then by id (then type), and keeps the first of each id. The result does not
  * depend on the order of the input array. Throws a FunnelError naming the row for malformed actions.
@@ -91,5 +86,4 @@ export function resolveSubject(subject: unknown): ResolvedSubject {
   return { attributes, actions: orderActions(s.actions ?? s.deal?.actions ?? [], ['actions']) };
 }
 
-/** Milliseconds in a day. @internal */
-export const DAY_MS = 86_400_000;
+export { DAY_MS } from '../triggers/time.js';

@@ -212,22 +212,23 @@ export function generateB2BDataset(options?: B2BDatasetOptions): B2BDataset {
     return (pairs[pairs.length - 1] as readonly [string, number])[0];
   };
 
-  interface Row {
-    id: string;
-    type: string;
-    ms: number;
-    arrival: number;
-    dealId: string | undefined;
-    leadId: string;
-    properties: Record<string, unknown> | undefined;
-  }
-  const rows: Row[] = [];
+  // Actions are built final and frozen as they are emitted; `arrival` holds when each reaches the stream.
+  const made: CustomerAction[] = [];
+  const arrival: number[] = [];
   const truth: SyntheticDeal[] = [];
-  let seq = 0;
   const emit = (type: string, ms: number, leadId: string, dealId: string | undefined, properties?: Record<string, unknown>): void => {
     if (ms > nowMs) return;
     const late = dealId !== undefined && rng() < lateShare;
-    rows.push({ id: `a${String(++seq).padStart(7, '0')}`, type, ms, arrival: late ? ms + uniform(0.5, 5) * DAY : ms, dealId, leadId, properties });
+    const a: { id: string; type: string; at: string; dealId?: string; leadId: string; properties?: Record<string, unknown> } = {
+      id: `a${String(made.length + 1).padStart(7, '0')}`,
+      type,
+      at: new Date(ms).toISOString(),
+      leadId,
+    };
+    if (dealId !== undefined) a.dealId = dealId;
+    if (properties !== undefined) a.properties = Object.freeze(properties);
+    made.push(Object.freeze(a));
+    arrival.push(late ? ms + uniform(0.5, 5) * DAY : ms);
   };
 
   for (let i = 1; i <= n; i++) {
@@ -242,7 +243,7 @@ export function generateB2BDataset(options?: B2BDatasetOptions): B2BDataset {
     const attributes = { channel: pick(CHANNELS), employees, industry: pick(INDUSTRIES), country: pick(COUNTRIES) };
     const minor = Math.max(50, Math.round(logNormal(params.medianAmount, 0.7) / 10)) * 10 * 10 ** scale;
     const amount: Money = { amount: fromMinor(minor, scale), currency };
-    const money = { amount: amount.amount, currency };
+    const money = Object.freeze({ amount: amount.amount, currency });
 
     // Before the deal: the lead browses (lead actions only); the deal is created by the request.
     if (profile === 'hot') {
@@ -255,7 +256,8 @@ export function generateB2BDataset(options?: B2BDatasetOptions): B2BDataset {
       const first = created - uniform(0.01, 1) * DAY - span;
       const views = 4 + Math.floor(rng() * 10);
       emit('page.viewed', first, leadId, undefined, { page: pick(PAGES) });
-      for (let v = 1; v < views; v++) emit('page.viewed', first + rng() * span, leadId, undefined, { page: pick(PAGES) });
+      emit('page.viewed', first + span, leadId, undefined, { page: '/pricing' });
+      for (let v = 2; v < views; v++) emit('page.viewed', first + rng() * span, leadId, undefined, { page: pick(PAGES) });
       const downloads = 1 + Math.floor(rng() * 2);
       for (let v = 0; v < downloads; v++) emit('content.downloaded', first + rng() * span, leadId, undefined, { asset: pick(ASSETS) });
       if (noise) for (let v = Math.floor(rng() * 4); v > 0; v--) emit('email.opened', first + rng() * span, leadId, undefined, { campaign: pick(CAMPAIGNS) });
@@ -327,18 +329,9 @@ export function generateB2BDataset(options?: B2BDatasetOptions): B2BDataset {
     });
   }
 
-  rows.sort((a, b) => a.arrival - b.arrival || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const actions: CustomerAction[] = rows.map((r) => {
-    const a: { id: string; type: string; at: string; dealId?: string; leadId: string; properties?: Record<string, unknown> } = {
-      id: r.id,
-      type: r.type,
-      at: new Date(r.ms).toISOString(),
-      leadId: r.leadId,
-    };
-    if (r.dealId !== undefined) a.dealId = r.dealId;
-    if (r.properties !== undefined) a.properties = r.properties;
-    return a;
-  });
+  // Arrival order; equal arrival times keep generation order, which is action-id order.
+  const order = Array.from(made, (_, i) => i).sort((x, y) => (arrival[x] as number) - (arrival[y] as number) || x - y);
+  const actions = order.map((i) => made[i] as CustomerAction);
   return deepFreeze({
     options: { seed, deals: n, start: new Date(startMs).toISOString(), days, now: new Date(nowMs).toISOString(), currency, mix, noise, lateShare, postSale },
     now: new Date(nowMs).toISOString(),

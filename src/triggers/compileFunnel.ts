@@ -51,8 +51,10 @@ export interface CompiledFunnel {
   /** Action types the funnel knows; `null` when unknown types are simply ignored. */
   readonly known: ReadonlySet<string> | null;
   readonly silence: ReadonlyArray<CompiledSilence>;
-  /** Rules with a `count`, by action type (for counting matched actions). */
+  /** Whether some rule has a `count`. */
   readonly hasCounting: boolean;
+  /** The shortest silence (`afterDays` in ms) of any silence rule; Infinity when there are none. */
+  readonly minSilenceMs: number;
 }
 
 const cache = new WeakMap<object, CompiledFunnel>();
@@ -163,6 +165,7 @@ export function compileFunnel(funnel: Funnel): CompiledFunnel {
     known,
     silence,
     hasCounting: rules.some((r) => r.count !== undefined),
+    minSilenceMs: silence.reduce((m, s) => Math.min(m, s.afterMs), Number.POSITIVE_INFINITY),
   };
   cache.set(funnel, compiled);
   return compiled;

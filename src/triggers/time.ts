@@ -9,13 +9,58 @@ export const DAY_MS = 86_400_000;
  * (NaN, `"yesterday"`, an Invalid Date). @internal
  */
 export function toMs(value: unknown, path: ReadonlyArray<string | number>): number {
+  const ms = msOrNaN(value);
+  if (Number.isNaN(ms)) failDate(value, path);
+  return ms;
+}
+
+/** Epoch ms of a valid instant, NaN otherwise (no throw, no allocation on the fast path). @internal */
+export function msOrNaN(value: unknown): number {
   let ms: number;
-  if (typeof value === 'string') ms = Date.parse(value);
+  if (typeof value === 'string') ms = value.length === 24 ? parseCanonical(value) : Date.parse(value);
   else if (typeof value === 'number') ms = value;
   else if (value instanceof Date) ms = value.getTime();
-  else ms = Number.NaN;
-  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) fail('INVALID_DATE', 'a valid instant (ISO string, Date or epoch ms)', value, path);
-  return ms;
+  else return Number.NaN;
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? ms : Number.NaN;
+}
+
+/** Throws the INVALID_DATE FunnelError for `value` at `path`. @internal */
+export function failDate(value: unknown, path: ReadonlyArray<string | number>): never {
+  return fail('INVALID_DATE', 'a valid instant (ISO string, Date or epoch ms)', value, path);
+}
+
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function daysIn(y: number, mo: number): number {
+  return mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : (DAYS[mo - 1] as number);
+}
+
+function digits(s: string, from: number, to: number): number {
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/**
+ * Fast path for the canonical form `YYYY-MM-DDTHH:MM:SS.sssZ` (what the schemas produce); anything
+ * else, or an out-of-range field, falls back to `Date.parse`.
+ */
+function parseCanonical(s: string): number {
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46 || s.charCodeAt(23) !== 90) {
+    return Date.parse(s);
+  }
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 7);
+  const d = digits(s, 8, 10);
+  const h = digits(s, 11, 13);
+  const mi = digits(s, 14, 16);
+  const se = digits(s, 17, 19);
+  const ms = digits(s, 20, 23);
+  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo) && h <= 23 && mi <= 59 && se <= 59) || Number.isNaN(y + ms)) return Date.parse(s);
+  return Date.UTC(y, mo - 1, d, h, mi, se, ms);
 }
 
 /**

@@ -167,3 +167,21 @@ describe('parseSegments', () => {
     expect(errorOf(() => parseSegments([{ ...ok, id: '__proto__' }])).path).toEqual([0, 'id']);
   });
 });
+
+describe('docs/concepts.md worked example', () => {
+  const segs = parseSegments([
+    { id: 'hot', name: 'Hot', funnelId: 'fast', priority: 2, rule: { kind: 'actionWithin', action: 'callback.requested', days: 1 } },
+    { id: 'researcher', name: 'Researcher', funnelId: 'considered', priority: 1, rule: { kind: 'activity', action: 'page.viewed', minActions: 4, moreThanDays: 14, before: ['request.submitted', 'callback.requested'] } },
+    { id: 'standard', name: 'Standard', funnelId: 'b2b', rule: { kind: 'any', rules: [] } },
+  ]);
+  const views = (n: number, fromDay: number, toDay: number) =>
+    Array.from({ length: n }, (_, i) => ({ id: `v${i}`, type: 'page.viewed', at: `2026-03-${String(fromDay + Math.round(((toDay - fromDay) * i) / (n - 1))).padStart(2, '0')}T09:00:00Z` }));
+  const seg = (actions: { id: string; type: string; at: string }[]) => assignSegment(segs, { actions }, { defaultSegmentId: 'standard' });
+  it('gives the table rows', () => {
+    expect(seg([{ id: 'a1', type: 'page.viewed', at: '2026-03-01T09:00:00Z' }, { id: 'a2', type: 'callback.requested', at: '2026-03-01T15:00:00Z' }]).segmentId).toBe('hot');
+    expect(seg([...views(6, 1, 20), { id: 'r', type: 'request.submitted', at: '2026-03-21T09:00:00Z' }]).segmentId).toBe('researcher');
+    const s3 = seg([...views(2, 1, 1), { id: 'r', type: 'request.submitted', at: '2026-03-02T09:00:00Z' }]);
+    expect([s3.segmentId, s3.by]).toEqual(['standard', 'default']);
+    expect(seg([...views(6, 1, 20), { id: 'c', type: 'callback.requested', at: '2026-03-21T09:00:00Z' }]).segmentId).toBe('researcher');
+  });
+});

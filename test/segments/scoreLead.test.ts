@@ -108,3 +108,52 @@ describe('scoreLead (laws)', () => {
     expect(b.score).toBeLessThanOrEqual(a.score + 1e-9);
   });
 });
+
+describe('leadScorer as a trigger condition', () => {
+  it('lets a minScore trigger move a deal only once the lead is hot enough', async () => {
+    const { parseFunnel, replay, leadScorer } = await import('../../src/index.js');
+    const funnel = parseFunnel({
+      id: 'f', name: 'F',
+      stages: [
+        { id: 'request', name: 'Request', actions: ['request.submitted'] },
+        { id: 'qualified', name: 'Sales-qualified' },
+        { id: 'paid', name: 'Paid', category: 'won', actions: ['invoice.paid'] },
+      ],
+      triggers: [{ id: 'sql', action: 'page.viewed', minScore: 30, to: 'qualified' }],
+      scoring: { thresholds: { mql: 10, sql: 30 }, rules: [{ id: 'r', points: 10, action: ['request.submitted', 'page.viewed'] }] },
+    });
+    const actions = [
+      { id: 'a1', type: 'request.submitted', at: '2026-03-01', dealId: 'd1' },
+      { id: 'a2', type: 'page.viewed', at: '2026-03-02', dealId: 'd1' },
+      { id: 'a3', type: 'page.viewed', at: '2026-03-03', dealId: 'd1' },
+    ];
+    // a2: score 10 + 10 = 20 < 30 → no move; a3: 30 → qualified, caused by a3.
+    const r = replay(funnel, actions, { scoreOf: leadScorer(funnel.scoring!) });
+    const deal = r.deals[0]!;
+    expect(deal.stageId).toBe('qualified');
+    const move = deal.history.find((t) => t.to === 'qualified');
+    expect(move?.cause).toMatchObject({ type: 'action', actionId: 'a3', ruleId: 'sql' });
+  });
+});
+
+describe('docs/concepts.md worked example', () => {
+  it('scores 5 + 6 + 10 = 21 → MQL', () => {
+    const m: LeadScoring = {
+      thresholds: { mql: 15, sql: 30 },
+      rules: [
+        { id: 'demo', points: 20, action: 'demo.requested', where: [], halfLifeDays: 7 },
+        { id: 'pricing', points: 3, action: 'page.viewed', where: [{ field: 'page', op: 'eq', value: '/pricing' }], maxTimes: 2 },
+        { id: 'big', points: 10, where: [], attribute: { field: 'employees', op: 'gte', value: 200 } },
+      ],
+    };
+    const pricing = (id: string, d: string) => ({ id, type: 'page.viewed', at: `2026-03-${d}T00:00:00Z`, properties: { page: '/pricing' } });
+    const r = scoreLead(m, { attributes: { employees: 500 }, actions: [{ id: 'd', type: 'demo.requested', at: '2026-03-01' }, pricing('p1', '10'), pricing('p2', '13'), pricing('p3', '14')] }, { now: '2026-03-15' });
+    expect(r.items.map((i) => [i.ruleId, i.actionId, i.decay, i.points])).toEqual([
+      ['demo', 'd', 0.25, 5],
+      ['pricing', 'p2', 1, 3],
+      ['pricing', 'p3', 1, 3],
+      ['big', null, 1, 10],
+    ]);
+    expect([r.score, r.stage]).toEqual([21, 'mql']);
+  });
+});
