@@ -165,6 +165,18 @@ export interface DealColumns {
    * {@link DealTable.fromRows}).
    */
   readonly history?: DealHistoryColumns;
+  /** History in the table's own CSR layout (alternative to `history`, e.g. from another table): offsets per deal, length deals + 1. */
+  readonly histStart?: ArrayLike<number>;
+  /** CSR history: from stage index (-1 at creation); with `histStart`. */
+  readonly histFrom?: ArrayLike<number>;
+  /** CSR history: to stage index; with `histStart`. */
+  readonly histTo?: ArrayLike<number>;
+  /** CSR history: time of each row, epoch ms; with `histStart`. */
+  readonly histAt?: ArrayLike<number>;
+  /** CSR history: status after each row (0/1/2); default from the stage category. */
+  readonly histStatus?: ArrayLike<number>;
+  /** CSR history: amount after each row in minor units (NaN = not recorded). */
+  readonly histAmountMinor?: ArrayLike<number>;
 }
 
 /**
@@ -661,7 +673,7 @@ function fromColumns(columns: DealColumns, funnel: Funnel, options: DealTableCol
   // history
   let hist: Parameters<typeof assemble>[2];
   const hasHistory = new Uint8Array(n);
-  const h = columns.history;
+  const h = columns.history ?? csrHistory(columns, n);
   if (h !== undefined) {
     const m = h.deal.length;
     for (const name of ['from', 'to', 'at', 'status', 'amountMinor'] as const) {
@@ -725,6 +737,34 @@ function fromColumns(columns: DealColumns, funnel: Funnel, options: DealTableCol
     hist,
     hasHistory,
   );
+}
+
+/** Turns the CSR history columns (histStart, histFrom, …) into row-wise history columns, or undefined. */
+function csrHistory(columns: DealColumns, n: number): DealHistoryColumns | undefined {
+  const start = columns.histStart;
+  if (start === undefined) return undefined;
+  if (start.length !== n + 1) fail('INVALID_COLUMN', `column histStart of length ${n + 1} (deals + 1)`, `length ${start.length}`, ['columns', 'histStart']);
+  const { histFrom, histTo, histAt } = columns;
+  if (histFrom === undefined || histTo === undefined || histAt === undefined) {
+    fail('INVALID_COLUMN', 'histFrom, histTo and histAt with histStart', 'a missing column', ['columns', histFrom === undefined ? 'histFrom' : histTo === undefined ? 'histTo' : 'histAt']);
+  }
+  const m = histTo.length;
+  if ((start[0] as number) !== 0 || (start[n] as number) !== m) fail('INVALID_COLUMN', `histStart from 0 to ${m} (the number of history rows)`, `${start[0]}…${start[n]}`, ['columns', 'histStart']);
+  const deal = new Int32Array(m);
+  for (let i = 0; i < n; i++) {
+    const lo = start[i] as number;
+    const hi = start[i + 1] as number;
+    if (!(Number.isInteger(lo) && hi >= lo)) fail('INVALID_COLUMN', 'non-decreasing integer offsets', hi, ['columns', 'histStart', i + 1]);
+    deal.fill(i, lo, hi);
+  }
+  return {
+    deal,
+    from: Int32Array.from(histFrom),
+    to: Int32Array.from(histTo),
+    at: histAt,
+    ...(columns.histStatus === undefined ? {} : { status: columns.histStatus }),
+    ...(columns.histAmountMinor === undefined ? {} : { amountMinor: columns.histAmountMinor }),
+  };
 }
 
 /**

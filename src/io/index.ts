@@ -5,3 +5,7 @@ export type { DealColumns, DealHistoryColumns, DealTableColumnsOptions, DealTabl
 export { dealTableAsOf } from './dealTableAsOf.js';
 export { groupDeals } from './groupDeals.js';
 export type { DealGroupBy, DealGroups } from './groupDeals.js';
+export { parseCsv } from './parseCsv.js';
+export type { CsvTable, ParseCsvOptions } from './parseCsv.js';
+export { loadDealsCsv } from './loadDealsCsv.js';
+export type { CsvDateFormat, CsvProblem, DealsCsvColumns, LoadDealsCsvOptions, LoadDealsCsvResult } from './loadDealsCsv.js';

@@ -6,8 +6,8 @@ import { dealTableAsOf } from '../io/dealTableAsOf.js';
 import { groupDeals, type DealGroupBy } from '../io/groupDeals.js';
 import type { StageCategory } from '../model/funnel.js';
 import type { TimestampInput } from '../model/time.js';
-import { dealPath } from './dealPath.js';
-import { formatMinor, moneyCells, totalAbsMinor } from './moneyCells.js';
+import { dealPath, terminalOf } from './dealPath.js';
+import { formatMinor, moneyCells, totalAbsMinor, type MoneyCells } from './moneyCells.js';
 
 /**
  * Which stages a deal counts at:
@@ -298,64 +298,7 @@ export function conversion(table: DealTable, options: ConversionOptions = {}): C
   // money cells: [group][stage][currency][6 measures: entered, advanced, open, won, lost, deals with money]
   const money = wantMoney ? moneyCells(G * P * C * 6, bound) : null;
   const stamp = basis === 'visited' ? new Int32Array(P).fill(-1) : null;
-  const { terminal, position } = path;
-  const { status, histStart, histTo, amountMinor, currencyIndex } = t;
-  const gIndex = groups?.index;
-  for (let i = 0; i < t.size; i++) {
-    if (include !== null && include[i] === 0) continue;
-    const g = gIndex === undefined ? 0 : (gIndex[i] as number);
-    // the `current` basis places an open or won deal at its current stage, not the furthest reached
-    const T = basis === 'current' && status[i] !== DEAL_LOST ? (position[t.stage[i] as number] as number) : (terminal[i] as number);
-    if (T < 0) {
-      unplaced[g] = (unplaced[g] as number) + 1;
-      continue;
-    }
-    placed[g] = (placed[g] as number) + 1;
-    const st = status[i] as number;
-    const base = g * P;
-    const oc = st === DEAL_OPEN ? 0 : st === DEAL_WON ? 1 : 2;
-    outcome[(base + T) * OUTCOMES + oc] = (outcome[(base + T) * OUTCOMES + oc] as number) + 1;
-    const amt = amountMinor[i] as number;
-    const ci = currencyIndex[i] as number;
-    const hasMoney = money !== null && ci >= 0 && amt === amt;
-    if (hasMoney) {
-      const cell = ((base + T) * C + ci) * 6;
-      money.add(cell, amt);
-      money.add(cell + 2 + oc, amt);
-      money.add(cell + 5, 1);
-    }
-    if (basis === 'reached') {
-      // counted as a histogram of terminal stages; cumulated below
-      if (hasMoney) {
-        for (let s = 0; s < T; s++) {
-          const cell = ((base + s) * C + ci) * 6;
-          money.add(cell, amt);
-          money.add(cell + 1, amt);
-          money.add(cell + 5, 1);
-        }
-      }
-      entered[base + T] = (entered[base + T] as number) + 1;
-    } else if (basis === 'visited' && stamp !== null) {
-      entered[base + T] = (entered[base + T] as number) + 1;
-      stamp[T] = i;
-      const hi = histStart[i + 1] as number;
-      for (let k = histStart[i] as number; k < hi; k++) {
-        const p = position[histTo[k] as number] as number;
-        if (p < 0 || p > T || stamp[p] === i) continue;
-        stamp[p] = i;
-        entered[base + p] = (entered[base + p] as number) + 1;
-        advanced[base + p] = (advanced[base + p] as number) + 1;
-        if (hasMoney) {
-          const cell = ((base + p) * C + ci) * 6;
-          money.add(cell, amt);
-          money.add(cell + 1, amt);
-          money.add(cell + 5, 1);
-        }
-      }
-    } else {
-      entered[base + T] = (entered[base + T] as number) + 1;
-    }
-  }
+  countDeals(t, { basis, include, gIndex: groups?.index, openStage: path.openStage, position: path.position, P, C, entered, advanced, outcome, placed, unplaced, money, stamp });
   if (basis === 'reached') {
     // entered(k) = deals whose terminal stage is ≥ k; advanced(k) = those whose terminal stage is > k
     for (let g = 0; g < G; g++) {
@@ -502,4 +445,82 @@ function sumGroups(groups: readonly ConversionGroup[], basis: ConversionBasis, t
       endToEnd: flow ? ratio(s.entered, deals) : null,
     })),
   };
+}
+
+interface CountState {
+  readonly basis: ConversionBasis;
+  readonly include: Uint8Array | null;
+  readonly gIndex: Int32Array | undefined;
+  readonly openStage: Uint8Array;
+  readonly position: Int32Array;
+  readonly P: number;
+  readonly C: number;
+  readonly entered: Float64Array;
+  readonly advanced: Float64Array;
+  readonly outcome: Float64Array;
+  readonly placed: Float64Array;
+  readonly unplaced: Float64Array;
+  readonly money: MoneyCells | null;
+  readonly stamp: Int32Array | null;
+}
+
+/** The hot loop of {@link conversion} (a top-level function, so V8 keeps its locals in registers). */
+function countDeals(t: DealTable, state: CountState): void {
+  const { basis, include, gIndex, openStage, position, P, C, entered, advanced, outcome, placed, unplaced, money, stamp } = state;
+  const { status, histStart, histTo, amountMinor, currencyIndex } = t;
+  for (let i = 0; i < t.size; i++) {
+    if (include !== null && include[i] === 0) continue;
+    const g = gIndex === undefined ? 0 : (gIndex[i] as number);
+    // the `current` basis places an open or won deal at its current stage, not the furthest reached
+    const T = basis === 'current' && status[i] !== DEAL_LOST ? (position[t.stage[i] as number] as number) : terminalOf(t, i, position, openStage);
+    if (T < 0) {
+      unplaced[g] = (unplaced[g] as number) + 1;
+      continue;
+    }
+    placed[g] = (placed[g] as number) + 1;
+    const st = status[i] as number;
+    const base = g * P;
+    const oc = st === DEAL_OPEN ? 0 : st === DEAL_WON ? 1 : 2;
+    outcome[(base + T) * OUTCOMES + oc] = (outcome[(base + T) * OUTCOMES + oc] as number) + 1;
+    const amt = amountMinor[i] as number;
+    const ci = currencyIndex[i] as number;
+    const hasMoney = money !== null && ci >= 0 && amt === amt;
+    if (hasMoney) {
+      const cell = ((base + T) * C + ci) * 6;
+      money.add(cell, amt);
+      money.add(cell + 2 + oc, amt);
+      money.add(cell + 5, 1);
+    }
+    if (basis === 'reached') {
+      // counted as a histogram of terminal stages; cumulated below
+      if (hasMoney) {
+        for (let s = 0; s < T; s++) {
+          const cell = ((base + s) * C + ci) * 6;
+          money.add(cell, amt);
+          money.add(cell + 1, amt);
+          money.add(cell + 5, 1);
+        }
+      }
+      entered[base + T] = (entered[base + T] as number) + 1;
+    } else if (basis === 'visited' && stamp !== null) {
+      entered[base + T] = (entered[base + T] as number) + 1;
+      stamp[T] = i;
+      const hi = histStart[i + 1] as number;
+      for (let k = histStart[i] as number; k < hi; k++) {
+        const p = position[histTo[k] as number] as number;
+        if (p < 0 || p > T || stamp[p] === i) continue;
+        stamp[p] = i;
+        entered[base + p] = (entered[base + p] as number) + 1;
+        advanced[base + p] = (advanced[base + p] as number) + 1;
+        if (hasMoney) {
+          const cell = ((base + p) * C + ci) * 6;
+          money.add(cell, amt);
+          money.add(cell + 1, amt);
+          money.add(cell + 5, 1);
+        }
+      }
+    } else {
+      entered[base + T] = (entered[base + T] as number) + 1;
+    }
+  }
 }

@@ -1,2 +1,12 @@
 export { conversion } from './conversion.js';
 export type { ConversionBasis, ConversionCohort, ConversionGroup, ConversionMoney, ConversionOptions, ConversionReport, ConversionRules, ConversionStage, Period } from './conversion.js';
+export { pipelineAt } from './pipelineAt.js';
+export type { PipelineAtOptions, PipelineAtReport, PipelineGroup, PipelineStage } from './pipelineAt.js';
+export { pipelineWaterfall } from './pipelineWaterfall.js';
+export type { PipelineWaterfallReport, WaterfallFlows, WaterfallStage } from './pipelineWaterfall.js';
+export { timeInStage } from './timeInStage.js';
+export type { StayStats, TimeInStageGroup, TimeInStageOptions, TimeInStageReport, TimeInStageStage } from './timeInStage.js';
+export { pipelineHealth } from './pipelineHealth.js';
+export type { HealthStage, PipelineHealthOptions, PipelineHealthReport } from './pipelineHealth.js';
+export { salesVelocity } from './salesVelocity.js';
+export type { SalesVelocityOptions, SalesVelocityReport, VelocityByCurrency, VelocityDecomposition, VelocityFactors } from './salesVelocity.js';

@@ -9,6 +9,8 @@ import type { DealTable } from '../io/dealTable.js';
 export interface MoneyCells {
   add(cell: number, minor: number): void;
   get(cell: number): bigint;
+  /** The double cells when every sum is provably exact (hot loops may add into them directly), else null. */
+  readonly num: Float64Array | null;
 }
 
 /** Σ|amount| over the deals that have an amount (a double; only compared with 2^53). @internal */
@@ -27,6 +29,7 @@ export function moneyCells(size: number, bound: number): MoneyCells {
   if (bound <= Number.MAX_SAFE_INTEGER) {
     const num = new Float64Array(size);
     return {
+      num,
       add(cell, minor) {
         num[cell] = (num[cell] as number) + minor;
       },
@@ -37,6 +40,7 @@ export function moneyCells(size: number, bound: number): MoneyCells {
   }
   const big = new Array<bigint>(size).fill(0n);
   return {
+    num: null,
     add(cell, minor) {
       big[cell] = (big[cell] as bigint) + BigInt(minor);
     },

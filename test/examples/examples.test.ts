@@ -25,4 +25,15 @@ describe('examples against the built package', () => {
     expect(r.stages[0]).toBe('Left a request on the site');
     expect(r.invalid).toMatch(/stages\[0\]\.probability/);
   });
+  it('deal analytics counts each mode and reports the bad row', async () => {
+    const { main } = (await import(join(dir, 'deal-analytics.ts'))) as {
+      main: () => { problems: string[]; reached: number[]; visited: number[]; winRate: number | null; waterfallEnd: number };
+    };
+    const r = main();
+    expect(r.problems).toEqual(['row 6, deal_stage: Engagin (UNKNOWN_STAGE)']);
+    expect(r.reached).toEqual([5, 4, 2]);
+    expect(r.visited).toEqual([1, 4, 2]);
+    expect(r.winRate).toBe(2 / 3);
+    expect(r.waterfallEnd).toBe(1); // A3 engaging; A5 is created at the end of the year
+  });
 });

@@ -1,6 +1,8 @@
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { DealInput } from '../../src/index.js';
-import { DEAL_LOST, DEAL_OPEN, DEAL_WON, DealTable, dealTableAsOf, defineFunnel, isFunnelError } from '../../src/index.js';
+import { DEAL_LOST, DEAL_OPEN, DEAL_WON, DealTable, dealTableAsOf, defineFunnel, isFunnelError, pipelineAt } from '../../src/index.js';
+import { rawDealsArb, tableOf } from '../arbitraries/deals.js';
 
 const funnel = defineFunnel({
   id: 'b2b',
@@ -150,5 +152,53 @@ describe('dealTableAsOf', () => {
   });
   it('rejects an invalid instant', () => {
     expect(() => dealTableAsOf(table, 'yesterday')).toThrow(/at/);
+  });
+});
+
+describe('dealTableAsOf laws', () => {
+  test.prop([rawDealsArb, fc.integer({ min: 0, max: 1_500_000 })], { numRuns: 80 })(
+    'the pipeline at a date is the same from the full table and from the table as of that date',
+    (deals, at) => {
+      const table = tableOf(deals);
+      const then = dealTableAsOf(table, at);
+      expect(pipelineAt(then, at).total).toEqual(pipelineAt(table, at).total);
+      expect(then.size).toBe(deals.filter((d) => d.createdAt <= at).length);
+      // no history row after `at`; histories stay sorted
+      for (let i = 0; i < then.size; i++) {
+        for (let k = then.histStart[i] as number; k < (then.histStart[i + 1] as number); k++) {
+          expect(then.histAt[k]).toBeLessThanOrEqual(at);
+          if (k > (then.histStart[i] as number)) expect(then.histAt[k]).toBeGreaterThanOrEqual(then.histAt[k - 1] as number);
+        }
+      }
+    },
+  );
+});
+
+describe('DealTable.fromColumns with CSR history', () => {
+  it('rebuilds the same table from another table’s columns', () => {
+    const a = DealTable.fromRows(rows, funnel);
+    const b = DealTable.fromColumns(
+      {
+        dealIds: a.dealIds,
+        createdAt: a.createdAt,
+        stage: a.stage,
+        status: a.status,
+        lostAtStage: a.lostAtStage,
+        closedAt: a.closedAt,
+        amountMinor: a.amountMinor,
+        currencyIndex: a.currencyIndex,
+        currencies: a.currencies,
+        histStart: a.histStart,
+        histFrom: a.histFrom,
+        histTo: a.histTo,
+        histAt: a.histAt,
+        histStatus: a.histStatus,
+      },
+      funnel,
+    );
+    for (const key of ['stage', 'status', 'lostAtStage', 'closedAt', 'amountMinor', 'histStart', 'histFrom', 'histTo', 'histAt', 'histStatus'] as const) {
+      expect(Array.from(b[key])).toEqual(Array.from(a[key]));
+    }
+    expect(() => DealTable.fromColumns({ dealIds: ['x'], createdAt: [0], stage: [0], histStart: [0, 1, 2], histFrom: [-1], histTo: [0], histAt: [0] }, funnel)).toThrow(/histStart/);
   });
 });
