@@ -3,7 +3,7 @@ import { deepFreeze } from '../internal/freeze.js';
 import { DEAL_LOST, type DealTable } from '../io/dealTable.js';
 import { groupDeals, type DealGroupBy } from '../io/groupDeals.js';
 import { conversion, type ConversionGroup, type ConversionStage } from '../metrics/conversion.js';
-import { dealPath } from '../metrics/dealPath.js';
+import { dealPath, terminalOf } from '../metrics/dealPath.js';
 import type { Funnel } from '../model/funnel.js';
 import { conversionGroupsOf, isDealTable, pathStages, samePath } from './compareConversion.js';
 import { holmAdjust, testOptions, testRates, type RateTest, type SignificanceTest } from './testRates.js';
@@ -349,7 +349,7 @@ export function dropOff(table: DealTable, options: DropOffOptions = {}): DropOff
   for (let i = 0; i < table.size; i++) {
     if (table.status[i] !== DEAL_LOST) continue;
     const g = grouping === null ? 0 : (grouping.index[i] as number);
-    const T = path.terminal[i] as number;
+    const T = terminalOf(table, i, path.position, path.openStage);
     for (const gg of grouping === null ? [0] : [g, G]) {
       lostTotal[gg] = (lostTotal[gg] as number) + 1;
       if (T < 0) {
