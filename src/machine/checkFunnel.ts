@@ -71,12 +71,16 @@ function edgesByActions(c: CompiledFunnel, s: number, lostNode: number): number[
     }
   }
   if (cat === 'open') {
+    // only the first moving silence rule due at this stage can ever fire here (shortest afterDays,
+    // then definition order); flags and moves to the same stage do not move the deal
+    let first: (typeof c.silence)[number] | null = null;
     for (const si of c.silence) {
-      if (si.stages === null ? false : !si.stages.has(s)) continue;
+      if (si.stages !== null && !si.stages.has(s)) continue;
       const then = si.rule.then;
-      if (then.type === 'lose') out.push(c.firstLost >= 0 ? c.firstLost : lostNode);
-      else if (then.type === 'move' && si.to !== s) out.push(si.to);
+      if (then.type === 'flag' || (then.type === 'move' && si.to === s)) continue;
+      if (first === null || si.afterMs < first.afterMs) first = si;
     }
+    if (first !== null) out.push(first.rule.then.type === 'lose' ? (c.firstLost >= 0 ? c.firstLost : lostNode) : first.to);
   }
   return out;
 }
