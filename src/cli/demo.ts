@@ -4,10 +4,9 @@
  * and prints the stage distribution, per-segment counts and the audit trail of one deal.
  * Output is deterministic for a seed (no timings, no clock).
  */
-import { replay, type ReplayResult } from '../machine/index.js';
-import type { CustomerAction, Deal, Transition } from '../model/index.js';
-import { assignSegment, leadScorer, scoreLead } from '../segments/index.js';
-import { generateB2BDataset } from '../synthetic/index.js';
+import type { CustomerAction, Transition } from '../model/index.js';
+import { scoreLead } from '../segments/index.js';
+import { generateB2BDataset, replayB2BDataset } from '../synthetic/index.js';
 
 /** Options of the demo, from the command line. */
 export interface DemoOptions {
@@ -67,7 +66,11 @@ export function runDemo(options: DemoOptions): string {
   const out: string[] = [];
   const line = (s = ''): void => void out.push(s);
 
-  // 1. Segment every lead by its observed action path (assignSegment), then route its deal.
+  // 1–2. Segment every lead by its action path, route its deal to the segment's funnel, replay.
+  const replayed = replayB2BDataset(ds);
+  const deals = replayed.deals;
+  const results = replayed.replays;
+  const leadById = new Map(replayed.leads.map((l) => [l.leadId, l]));
   const byLead = new Map<string, CustomerAction[]>();
   for (const a of ds.actions) {
     const key = a.leadId ?? a.dealId ?? '';
@@ -75,42 +78,18 @@ export function runDemo(options: DemoOptions): string {
     if (list === undefined) byLead.set(key, [a]);
     else list.push(a);
   }
-  const segmentOfLead = new Map<string, string>();
-  const why = new Map<string, string>();
-  for (const [leadId, actions] of byLead) {
-    const r = assignSegment(ds.segments, { actions }, { defaultSegmentId: ds.defaultSegmentId });
-    segmentOfLead.set(leadId, r.segmentId ?? ds.defaultSegmentId);
-    why.set(leadId, r.by === 'rule' ? (r.explanation?.because ?? '') : 'no rule matched: the default segment');
-  }
-  const funnelOfSegment = new Map(ds.segments.map((s) => [s.id, s.funnelId]));
-  const streams = new Map<string, CustomerAction[]>(ds.funnels.map((f) => [f.id, []]));
-  const segmentOfDeal = new Map<string, string>();
-  for (const a of ds.actions) {
-    if (a.dealId === undefined) continue; // browsing before the request: lead actions, no deal yet
-    const segmentId = segmentOfLead.get(a.leadId ?? a.dealId) ?? ds.defaultSegmentId;
-    segmentOfDeal.set(a.dealId, segmentId);
-    streams.get(funnelOfSegment.get(segmentId) ?? ds.funnel.id)?.push(a);
-  }
-
-  // 2. Replay each funnel's stream through the deal state machine, silence rules evaluated at now.
-  const results: { funnelId: string; result: ReplayResult }[] = ds.funnels.map((f) => ({
-    funnelId: f.id,
-    result: replay(f, streams.get(f.id) ?? [], {
-      now: ds.now,
-      dealDefaults: (dealId) => ({ segmentId: segmentOfDeal.get(dealId) ?? null }),
-      ...(f.scoring === undefined ? {} : { scoreOf: leadScorer(f.scoring) }),
-    }),
-  }));
-  const deals: Deal[] = results.flatMap((r) => [...r.result.deals]).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const dealActions = ds.actions.filter((a) => a.dealId !== undefined).length;
   const late = ds.actions.reduce((n, a, i) => n + (i > 0 && a.at < (ds.actions[i - 1] as CustomerAction).at ? 1 : 0), 0);
   const rejected = results.reduce((n, r) => n + r.result.counts.rejected, 0);
+  const reasons = new Map<string, number>();
+  for (const r of results) for (const x of r.result.rejected) reasons.set(x.reason, (reasons.get(x.reason) ?? 0) + 1);
+  const reasonText = [...reasons].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${v} ${k}`).join(', ');
   const timeouts = results.reduce((n, r) => n + r.result.counts.timeouts, 0);
 
   line(`funnelwise demo — a synthetic B2B pipeline (seed ${ds.options.seed})`);
   line(`${num(ds.deals.length)} deals created ${ds.options.start.slice(0, 10)} … ${ds.now.slice(0, 10)}; now = ${ds.now}`);
   line(`${num(ds.actions.length)} customer actions (${num(dealActions)} on deals, ${num(ds.actions.length - dealActions)} lead browsing before a request; ${num(late)} arrived out of order)`);
-  line(`replayed through ${ds.funnels.length} funnels (${ds.funnels.map((f) => f.id).join(', ')}): ${num(deals.length)} deals, ${num(timeouts)} silence timeouts, ${num(rejected)} actions not applied`);
+  line(`replayed through ${ds.funnels.length} funnels (${ds.funnels.map((f) => f.id).join(', ')}): ${num(deals.length)} deals, ${num(timeouts)} silence timeouts, ${num(rejected)} actions not applied${reasonText === '' ? '' : ` (${reasonText})`}`);
   line();
 
   // 3. Stage distribution.
@@ -157,8 +136,9 @@ export function runDemo(options: DemoOptions): string {
     const funnel = ds.funnels.find((f) => f.id === sample.funnelId) ?? ds.funnel;
     const money = sample.amount === null ? '' : `, ${sample.amount.amount} ${sample.amount.currency}`;
     line(`AUDIT TRAIL of deal ${sample.id} (lead ${leadId}; segment ${sample.segmentId ?? '-'}, funnel ${sample.funnelId}; ${sample.status}${money})`);
-    line(`  path: ${assignSegment(ds.segments, { actions: leadActions }).path.key}`);
-    line(`  segment because: ${why.get(leadId) ?? ''}`);
+    const lead = leadById.get(leadId);
+    line(`  path: ${lead?.path ?? ''}`);
+    line(`  segment because: ${lead === undefined || lead.by === 'default' ? 'no rule matched: the default segment' : lead.because}`);
     for (const t of sample.history) line(`  ${day(t.at)}  ${(t.from ?? '(new)').padEnd(11)} → ${t.to.padEnd(11)} ${causeOf(t, byId)}`);
     if (funnel.scoring !== undefined) {
       const s = scoreLead(funnel.scoring, { attributes: truth?.attributes ?? {}, actions: leadActions }, { now: sample.createdAt });

@@ -208,7 +208,10 @@ export type SilenceRule = z.infer<typeof SilenceRuleSchema>;
  *   customer actions (`'ignore'` is amoCRM's rule);
  * - `lateActions` (default `'apply'`): an action older than the deal's last transition is `'apply'`-ed
  *   without moving the deal backwards in time (it is recorded, and it can still move the deal
- *   forward), or `'ignore'`-d (recorded only).
+ *   forward; such a transition is stamped at the last transition's time, with `cause.actionAt` the
+ *   action's own time), or `'ignore'`-d (recorded only).
+ *
+ * See the guide "Deal state machine and triggers" (docs/machine.md) for every rule with examples.
  *
  * @category Model
  * @since 0.1.0

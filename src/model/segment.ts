@@ -177,3 +177,20 @@ export const SegmentListSchema = z.array(SegmentSchema).superRefine((list, ctx) 
     seen.add(s.id);
   });
 });
+
+/**
+ * The JSON Schema (draft 2020-12) of a list of segment definitions as written by hand, so hosts can
+ * validate segment configuration in other languages. Unique ids and known funnel ids are not
+ * expressible in JSON Schema; {@link parseSegments} checks them.
+ *
+ * @category Segments
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * const schema = segmentsJsonSchema();
+ * schema.type // => 'array'
+ * ```
+ */
+export function segmentsJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(SegmentListSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

@@ -76,13 +76,20 @@ export interface LeadScore {
 
 const VALIDATED = new WeakMap<object, LeadScoring>();
 
+function isDeepFrozen(v: unknown, depth = 0): boolean {
+  if (typeof v !== 'object' || v === null) return true;
+  if (!Object.isFrozen(v) || depth > 8) return false;
+  for (const k of Object.keys(v)) if (!isDeepFrozen((v as Record<string, unknown>)[k], depth + 1)) return false;
+  return true;
+}
+
 function validModel(model: unknown): LeadScoring {
   if (typeof model === 'object' && model !== null) {
     const cached = VALIDATED.get(model);
     if (cached !== undefined) return cached;
   }
   const parsed = parseWith(LeadScoringSchema, model, 'lead-scoring model', 'INVALID_INPUT', ['model']);
-  if (typeof model === 'object' && model !== null && Object.isFrozen(model)) VALIDATED.set(model, parsed);
+  if (isDeepFrozen(model)) VALIDATED.set(model as object, parsed);
   return parsed;
 }
 
@@ -102,8 +109,8 @@ function validModel(model: unknown): LeadScoring {
  *   the SQL threshold, else `mql` when ≥ the MQL threshold, else `none`.
  *
  * Actions are sorted by time (ties by id, duplicate ids count once), so the result does not depend on
- * the order of the actions array. A frozen model (such as a parsed funnel's `scoring`) is validated
- * once and remembered. Cost: O(n log n + rules × n).
+ * the order of the actions array. A deeply frozen model (such as a parsed funnel's `scoring`) is
+ * validated once and remembered; any other model is validated on every call. Cost: O(n log n + rules × n).
  *
  * As a trigger condition: a trigger's `minScore` holds when `scoreLead(funnel.scoring, subject, { now:
  * action.at }).score ≥ minScore`; the machine accepts that score through its options.

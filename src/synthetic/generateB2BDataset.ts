@@ -5,6 +5,7 @@ import { createRng } from '../internal/prng.js';
 import { parseFunnel } from '../io/parse.js';
 import { currencyMinorUnits, type CustomerAction, type Funnel, type Money, type Segment } from '../model/index.js';
 import { parseSegments } from '../segments/parseSegments.js';
+import { isoOf } from './isoOf.js';
 import {
   B2B_SEGMENTS,
   b2bFunnelInput,
@@ -128,6 +129,8 @@ const COUNTRIES = ['DE', 'FR', 'PL', 'BG', 'ES', 'IT'] as const;
 const PAGES = ['/', '/pricing', '/product', '/cases', '/blog'] as const;
 const CAMPAIGNS = ['newsletter', 'nurture', 'webinar'] as const;
 const ASSETS = ['whitepaper', 'case-study', 'price-list'] as const;
+/** How a researcher first meets the company: [action type, weight]. */
+const FIRST_TOUCH: ReadonlyArray<readonly [string, number]> = [['page.viewed', 0.6], ['email.opened', 0.25], ['content.downloaded', 0.15]];
 
 function instant(v: string | number | Date, path: string): number {
   const ms = v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Date.parse(v);
@@ -222,7 +225,7 @@ export function generateB2BDataset(options?: B2BDatasetOptions): B2BDataset {
     const a: { id: string; type: string; at: string; dealId?: string; leadId: string; properties?: Record<string, unknown> } = {
       id: `a${String(made.length + 1).padStart(7, '0')}`,
       type,
-      at: new Date(ms).toISOString(),
+      at: isoOf(Math.floor(ms)),
       leadId,
     };
     if (dealId !== undefined) a.dealId = dealId;
@@ -255,7 +258,10 @@ export function generateB2BDataset(options?: B2BDatasetOptions): B2BDataset {
       const span = Math.min(90, Math.max(15, logNormal(30, 0.5))) * DAY;
       const first = created - uniform(0.01, 1) * DAY - span;
       const views = 4 + Math.floor(rng() * 10);
-      emit('page.viewed', first, leadId, undefined, { page: pick(PAGES) });
+      const drawn = weighted(FIRST_TOUCH);
+      const touch = !noise && drawn === 'email.opened' ? 'page.viewed' : drawn;
+      if (touch !== 'page.viewed') emit(touch, first, leadId, undefined, touch === 'email.opened' ? { campaign: pick(CAMPAIGNS) } : { asset: pick(ASSETS) });
+      emit('page.viewed', touch === 'page.viewed' ? first : first + uniform(0.01, 0.5) * DAY, leadId, undefined, { page: pick(PAGES) });
       emit('page.viewed', first + span, leadId, undefined, { page: '/pricing' });
       for (let v = 2; v < views; v++) emit('page.viewed', first + rng() * span, leadId, undefined, { page: pick(PAGES) });
       const downloads = 1 + Math.floor(rng() * 2);

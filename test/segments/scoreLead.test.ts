@@ -157,3 +157,14 @@ describe('docs/concepts.md worked example', () => {
     expect([r.score, r.stage]).toEqual([21, 'mql']);
   });
 });
+
+describe('scoreLead model validation', () => {
+  it('re-validates a model that is not deeply frozen (a later change is seen)', () => {
+    const m = { thresholds: { mql: 1, sql: 2 }, rules: [{ id: 'r', points: 1, action: 'x' }] };
+    const shallow = Object.freeze(m);
+    const actions = [{ id: 'a', type: 'x', at: '2026-03-01' }];
+    expect(scoreLead(shallow, { actions }, { now: '2026-03-02' }).score).toBe(1);
+    (m.rules[0] as { points: number }).points = 3;
+    expect(scoreLead(shallow, { actions }, { now: '2026-03-02' }).score).toBe(3);
+  });
+});
