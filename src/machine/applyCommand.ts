@@ -9,8 +9,13 @@ import { checkMove, moveDeal, rejection, type Refusal, freezeEffects, ownedBase 
 import { immer } from './immer.js';
 import type { MachineEffect, MachineResult } from './MachineResult.js';
 
-/** Fields every command carries: when, and optionally who. */
-interface CommandBase {
+/**
+ * Fields every {@link DealCommand} carries: when, and optionally who.
+ *
+ * @category Machine
+ * @since 0.1.0
+ */
+export interface CommandBase {
   /** When the command happened (commands are facts too; the clock is never read). */
   readonly at: TimestampInput;
   /** Who issued it (recorded in the transition's cause). */

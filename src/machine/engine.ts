@@ -3,9 +3,9 @@
  * `applySilence`) and by the lean `replay` loop: decisions read a deal and its {@link DealView};
  * commits mutate a deal (an immer draft, or a private mutable object in `replay`). @internal
  */
+import { clonePlain } from '../internal/clone.js';
 import { fail } from '../errors/FunnelError.js';
 import { deepFreeze } from '../internal/freeze.js';
-import { isForbiddenKey } from '../model/common.js';
 import { failDate, msOrNaN } from '../triggers/time.js';
 import type { CustomerAction } from '../model/action.js';
 import type { Effect } from '../model/common.js';
@@ -299,23 +299,9 @@ export function freezeEffects(effects: MachineEffect[]): ReadonlyArray<MachineEf
  */
 export function ownedBase(deal: Deal): Deal {
   if (Object.isFrozen(deal) && Object.isFrozen(deal.history) && Object.isFrozen(deal.actions) && Object.isFrozen(deal.attributes)) return deal;
-  return clonePlain(deal, ['deal']);
-}
-
-/**
- * A deep copy of plain data (arrays and plain objects; other values are kept as they are). Throws
- * INVALID_INPUT for data nested deeper than 64 levels (or cyclic).
- */
-export function clonePlain<T>(value: T, path: ReadonlyArray<string | number>, depth = 0): T {
-  if (typeof value !== 'object' || value === null) return value;
-  if (depth > 64) fail('INVALID_INPUT', 'plain data nested at most 64 levels deep', 'deeper (or cyclic) data', path);
-  if (Array.isArray(value)) return value.map((v) => clonePlain(v, path, depth + 1)) as T;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return value;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    if (isForbiddenKey(key)) fail('INVALID_INPUT', 'a key other than __proto__, constructor or prototype', key, [...path, key]);
-    out[key] = clonePlain((value as Record<string, unknown>)[key], path, depth + 1);
+  try {
+    return clonePlain(deal);
+  } catch (cause) {
+    return fail('INVALID_INPUT', 'a deal made of plain data', cause instanceof Error ? cause.message : cause, ['deal']);
   }
-  return out as T;
 }

@@ -3,7 +3,7 @@ export type { CreateDealInput } from './createDeal.js';
 export { applyAction } from './applyAction.js';
 export type { ApplyActionOptions } from './applyAction.js';
 export { applyCommand } from './applyCommand.js';
-export type { DealCommand } from './applyCommand.js';
+export type { CommandBase, DealCommand } from './applyCommand.js';
 export { applySilence } from './applySilence.js';
 export { replay } from './replay.js';
 export type { ReplayOptions, ReplayResult, ReplayCounts, RejectedAction, ReplayRejectionReason } from './replay.js';

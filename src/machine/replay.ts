@@ -1,3 +1,4 @@
+import { clonePlain } from '../internal/clone.js';
 import { fail } from '../errors/FunnelError.js';
 import { deepFreeze } from '../internal/freeze.js';
 import type { CustomerAction } from '../model/action.js';
@@ -12,7 +13,7 @@ import { compareCandidates } from '../triggers/matchCandidates.js';
 import { matchesPredicates } from '../triggers/matchesPredicates.js';
 import { toIso, toMs } from '../triggers/time.js';
 import { blankDeal, startDeal } from './createDeal.js';
-import { checkAction, clonePlain, commitAction, commitSilence, decideAction, freezeDeal, missingRequired } from './engine.js';
+import { checkAction, commitAction, commitSilence, decideAction, freezeDeal, missingRequired } from './engine.js';
 import type { MachineRejectionReason } from './MachineResult.js';
 
 /**
@@ -225,7 +226,7 @@ export function replay(funnel: Funnel, actions: ReadonlyArray<CustomerAction>, o
   const work = new Map<string, Work>();
   for (const [k, d] of (options?.deals ?? []).entries()) {
     if (typeof d !== 'object' || d === null) fail('INVALID_INPUT', 'a deal', d, ['options', 'deals', k]);
-    const deal = clonePlain(d, ['options', 'deals', k]);
+    const deal = clonePlain(d) as Deal;
     deal.triggerCounts ??= {};
     work.set(deal.id, { deal, view: dealView(c, deal), ids: new Set(deal.actions.map((x) => x.id)) });
   }
