@@ -1,5 +1,7 @@
 export { assignSegment } from './assignSegment.js';
 export type { AssignSegmentOptions, SegmentAssignment, SegmentCheck } from './assignSegment.js';
+export { discoverSegments } from './discoverSegments.js';
+export type { DiscoverSegmentsOptions, DiscoveredSegment, DiscoveredSegments, PathSubject } from './discoverSegments.js';
 export type { SegmentRuleTrace } from './evaluateSegmentRule.js';
 export { parseSegments } from './parseSegments.js';
 export type { ParseSegmentsOptions } from './parseSegments.js';
