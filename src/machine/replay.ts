@@ -246,22 +246,31 @@ export function replay(funnel: Funnel, actions: ReadonlyArray<CustomerAction>, o
   const keys: string[] = [];
   const works: (Work | undefined)[] = [];
   // One pass: check each action, its time (epoch ms) and its deal slot; count actions per slot.
+  // Times are read once here (epoch ms and canonical ISO string per row), so the per-deal loop below
+  // never re-reads an action's `at` string; consecutive rows of the same deal skip the map lookup.
   const ms = new Float64Array(n);
+  const isoOf: string[] = new Array<string>(n);
   const slotOfAction = new Int32Array(n);
+  let lastKey: string | undefined;
+  let lastSlot = -1;
   const initial = options?.deals ?? [];
   const start = new Int32Array(n + (Array.isArray(initial) ? initial.length : 0) + 1);
   for (let i = 0; i < n; i++) {
     const a = actions[i] as CustomerAction;
-    ms[i] = checkAction(c, a, i);
+    const t = checkAction(c, a, i);
+    ms[i] = t;
+    isoOf[i] = toIso(a.at, t);
     const key = a.dealId ?? a.leadId;
     if (typeof key !== 'string' || key === '') fail('INVALID_INPUT', 'a dealId or a leadId', key, [i, 'dealId']);
-    let s = slotOf.get(key);
+    let s = key === lastKey ? lastSlot : slotOf.get(key);
     if (s === undefined) {
       s = keys.length;
       slotOf.set(key, s);
       keys.push(key);
       works.push(undefined);
     }
+    lastKey = key;
+    lastSlot = s;
     slotOfAction[i] = s;
     start[s + 1] = (start[s + 1] as number) + 1;
   }
@@ -323,7 +332,7 @@ export function replay(funnel: Funnel, actions: ReadonlyArray<CustomerAction>, o
         reject(a, key, t, 'AFTER_NOW');
         continue;
       }
-      const at = toIso(a.at, t);
+      const at = isoOf[i] as string;
       const score = scoreOf === undefined ? undefined : (): number => scoreOf((w as Work).deal, a);
       if (w === undefined) {
         const defaults = options?.dealDefaults?.(key, a) ?? {};
@@ -377,7 +386,9 @@ export function replay(funnel: Funnel, actions: ReadonlyArray<CustomerAction>, o
   // The deals sorted by id (UTF-16 code units, as `Array.prototype.sort` does), frozen once each.
   const done: Work[] = [];
   for (const w of works) if (w !== undefined) done.push(w);
-  done.sort((x, y) => (x.deal.id < y.deal.id ? -1 : x.deal.id > y.deal.id ? 1 : 0));
+  let idsInOrder = true;
+  for (let j = 1; j < done.length && idsInOrder; j++) idsInOrder = (done[j - 1] as Work).deal.id < (done[j] as Work).deal.id;
+  if (!idsInOrder) done.sort((x, y) => (x.deal.id < y.deal.id ? -1 : x.deal.id > y.deal.id ? 1 : 0));
   const deals: Deal[] = [];
   let transitions = 0;
   for (const w of done) {
