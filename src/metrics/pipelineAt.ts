@@ -6,6 +6,7 @@ import { DEAL_OPEN, type DealTable } from '../io/dealTable.js';
 import { groupDeals, type DealGroupBy } from '../io/groupDeals.js';
 import type { Money } from '../model/money.js';
 import type { TimestampInput } from '../model/time.js';
+import { openDealIndices } from './dealDerived.js';
 import { amountAfterRow, lastRowAt, tableFacts } from './dealStateAt.js';
 import { moneyCells, type MoneyCells } from './moneyCells.js';
 
@@ -131,7 +132,8 @@ export function pipelineAt(table: DealTable, at: TimestampInput, options: Pipeli
   const money = moneyCells(G * S * Math.max(C, 1) * 2, facts.absAmountBound);
   // at or after the table's last event, every deal is in its current state: read the columns only
   const current = t >= facts.lastEvent;
-  accumulateOpen(table, t, current, groups === null ? null : groups.index, S, C, TOTAL, counts, money);
+  if (current && groups === null && money.num !== null) accumulateCurrent(table, openDealIndices(table), C, counts, money.num);
+  else accumulateOpen(table, t, current, groups === null ? null : groups.index, S, C, TOTAL, counts, money);
   const order = [...table.currencies.keys()].sort((a, b) => ((table.currencies[a] as string) < (table.currencies[b] as string) ? -1 : 1));
   const openStages = table.funnel.stages.map((s, i) => [s, i] as const).filter(([s]) => s.category === 'open');
   const groupOut = (g: number, key: string | null): PipelineGroup => {
@@ -227,6 +229,27 @@ function accumulateOpen(
         }
       }
       if (slot === TOTAL) break;
+    }
+  }
+}
+
+/**
+ * The fast path of {@link pipelineAt}: the current state, no grouping, sums provably exact as doubles.
+ * One pass over the cached open-deal indices.
+ */
+function accumulateCurrent(table: DealTable, open: Int32Array, C: number, counts: Float64Array, num: Float64Array): void {
+  const { stage, currencyIndex, amountMinor } = table;
+  const n = open.length;
+  for (let j = 0; j < n; j++) {
+    const i = open[j] as number;
+    const s = stage[i] as number;
+    counts[s] = (counts[s] as number) + 1;
+    const ci = currencyIndex[i] as number;
+    const amt = amountMinor[i] as number;
+    if (ci >= 0 && amt === amt) {
+      const m = (s * C + ci) * 2;
+      num[m] = (num[m] as number) + amt;
+      num[m + 1] = (num[m + 1] as number) + 1;
     }
   }
 }
