@@ -1,3 +1,4 @@
+import { sortNonNegativeInPlace } from '../internal/radixSort.js';
 import { DEAL_OPEN, type DealTable } from '../io/dealTable.js';
 import { dealPath, terminalOf } from './dealPath.js';
 
@@ -126,7 +127,7 @@ export function completedStays(table: DealTable, isOpen: Uint8Array): CompletedS
     let acc = 0;
     for (let k = lo; k < hi; k++) acc += sorted[k] as number;
     sum[s] = acc;
-    sorted.subarray(lo, hi).sort();
+    sortNonNegativeInPlace(sorted.subarray(lo, hi));
   }
   out = { start: countC, sorted, sum, ongoingOffset: countO, ongoingStart };
   STAYS.set(table, out);
