@@ -1,5 +1,5 @@
 import { sortNonNegativeInPlace } from '../internal/radixSort.js';
-import { DEAL_OPEN, type DealTable } from '../io/dealTable.js';
+import { DEAL_LOST, DEAL_OPEN, type DealTable } from '../io/dealTable.js';
 import { dealPath, terminalOf } from './dealPath.js';
 
 /**
@@ -23,7 +23,22 @@ export function terminalPositions(table: DealTable): Int32Array {
   if (out === undefined) {
     const { position, openStage } = dealPath(table);
     out = new Int32Array(table.size);
-    for (let i = 0; i < table.size; i++) out[i] = terminalOf(table, i, position, openStage);
+    const { status, stage, histStart, histTo } = table;
+    // the same rule as terminalOf, inlined: one pass over the deals and their history rows
+    for (let i = 0; i < table.size; i++) {
+      const lo = histStart[i] as number;
+      const hi = histStart[i + 1] as number;
+      if (status[i] === DEAL_LOST) {
+        out[i] = terminalOf(table, i, position, openStage);
+        continue;
+      }
+      let t = position[stage[i] as number] as number;
+      for (let k = lo; k < hi; k++) {
+        const p = position[histTo[k] as number] as number;
+        if (p > t) t = p;
+      }
+      out[i] = t;
+    }
     TERMINAL.set(table, out);
   }
   return out;

@@ -91,9 +91,9 @@ export interface PipelineAtReport {
  * At or after the table's last event (creation or history row) the deals' current columns are read
  * directly (the current state is the state after the last event).
  *
- * Cost: O(deals × log(history rows per deal)) for a past date; one pass over the deal columns at or
- * after the last event (a few ms for 1M deals; the first call on a table also scans it once to find
- * its last event).
+ * Cost: O(deals × log(history rows per deal)) for a past date; at or after the last event, one pass
+ * over the open deals (their indices are derived once per table and cached; the first call on a
+ * table also scans it once to find its last event).
  *
  * @param table - the deals
  * @param at - the instant
