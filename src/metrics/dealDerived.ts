@@ -10,7 +10,7 @@ import { dealPath, terminalOf } from './dealPath.js';
  */
 
 const TERMINAL = new WeakMap<DealTable, Int32Array>();
-const OPEN = new WeakMap<DealTable, Int32Array>();
+const OPEN = new WeakMap<DealTable, OpenDeals>();
 const STAYS = new WeakMap<DealTable, CompletedStays>();
 
 /**
@@ -44,16 +44,31 @@ export function terminalPositions(table: DealTable): Int32Array {
   return out;
 }
 
-/** The indices of the open deals (current status open), ascending. Once per table. @internal */
-export function openDealIndices(table: DealTable): Int32Array {
+/** The open deals (current status open), compacted: their stage, currency index and amount in minor units, in deal order. @internal */
+export interface OpenDeals {
+  /** Stage index of each open deal. */
+  readonly stage: Int32Array;
+  /** Currency index of each open deal (-1 = no amount). */
+  readonly currency: Int32Array;
+  /** Amount in minor units of each open deal (NaN = no amount). */
+  readonly amount: Float64Array;
+}
+
+/** The cached {@link OpenDeals} of a table (one pass over the deals, once per table). @internal */
+export function openDeals(table: DealTable): OpenDeals {
   let out = OPEN.get(table);
   if (out === undefined) {
-    const status = table.status;
+    const { status, stage, currencyIndex, amountMinor } = table;
     let n = 0;
     for (let i = 0; i < table.size; i++) if (status[i] === DEAL_OPEN) n++;
-    out = new Int32Array(n);
+    out = { stage: new Int32Array(n), currency: new Int32Array(n), amount: new Float64Array(n) };
     let w = 0;
-    for (let i = 0; i < table.size; i++) if (status[i] === DEAL_OPEN) out[w++] = i;
+    for (let i = 0; i < table.size; i++) {
+      if (status[i] !== DEAL_OPEN) continue;
+      out.stage[w] = stage[i] as number;
+      out.currency[w] = currencyIndex[i] as number;
+      out.amount[w++] = amountMinor[i] as number;
+    }
     OPEN.set(table, out);
   }
   return out;
