@@ -1,9 +1,21 @@
 /**
- * The command-line tool: `funnelwise demo`. Not part of the library API.
+ * The command-line tool: `funnelwise demo [--seed N] [--deals N]` and
+ * `funnelwise report [file.csv] [--funnel funnel.json] [--out report.html]`. Not part of the library API.
  */
-const [, , command = 'demo'] = process.argv;
-if (command !== 'demo') {
-  process.stderr.write(`funnelwise: unknown command ${JSON.stringify(command)}; try "funnelwise demo"\n`);
+import { parseDemoArgs, runDemo } from './demo.js';
+import { reportCommand } from './report.js';
+
+const [, , command = 'demo', ...rest] = process.argv;
+if (command === 'report') {
+  process.exitCode = reportCommand(rest);
+} else if (command === 'demo') {
+  const options = parseDemoArgs(rest);
+  if (typeof options === 'string') {
+    process.stderr.write(`funnelwise: ${options}\n`);
+    process.exit(2);
+  }
+  process.stdout.write(runDemo(options));
+} else {
+  process.stderr.write(`funnelwise: unknown command ${JSON.stringify(command)}; try "funnelwise demo" or "funnelwise report"\n`);
   process.exit(2);
 }
-process.stdout.write('funnelwise demo\n');

@@ -1,5 +1,7 @@
 export { defineFunnel, parseCustomerAction, parseCustomerActions, parseDeal, parseFunnel, safeParseDeal, safeParseFunnel } from './parse.js';
 export type { SafeParseResult } from './parse.js';
+export { ActionLog } from './actionLog.js';
+export type { ActionLogAccessors, ActionLogColumns, ActionPropertyColumn, ActionPropertyValue } from './actionLog.js';
 export { DEAL_LOST, DEAL_OPEN, DEAL_WON, DealTable } from './dealTable.js';
 export type { DealColumns, DealHistoryColumns, DealTableColumnsOptions, DealTableRowsOptions } from './dealTable.js';
 export { dealTableAsOf } from './dealTableAsOf.js';

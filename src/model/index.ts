@@ -7,3 +7,4 @@ export * from './funnel.js';
 export * from './action.js';
 export * from './deal.js';
 export { funnelJsonSchema } from './jsonSchema.js';
+export * from './segment.js';

@@ -1,1 +1,14 @@
-export {};
+export { assignSegment } from './assignSegment.js';
+export type { AssignSegmentOptions, SegmentAssignment, SegmentCheck } from './assignSegment.js';
+export { discoverSegments } from './discoverSegments.js';
+export type { DiscoverSegmentsOptions, DiscoveredSegment, DiscoveredSegments, PathSubject } from './discoverSegments.js';
+export type { SegmentRuleTrace } from './evaluateSegmentRule.js';
+export { parseSegments } from './parseSegments.js';
+export type { ParseSegmentsOptions } from './parseSegments.js';
+export { pathSignature } from './pathSignature.js';
+export type { PathSignature, PathSignatureOptions } from './pathSignature.js';
+export type { LeadSubject, SubjectAction } from './subject.js';
+export { scoreLead } from './scoreLead.js';
+export type { LeadScore, LeadStage, ScoredPoints, ScoreLeadOptions } from './scoreLead.js';
+export { leadScorer } from './leadScorer.js';
+export type { LeadScorerOptions } from './leadScorer.js';

@@ -25,6 +25,14 @@ describe('examples against the built package', () => {
     expect(r.stages[0]).toBe('Left a request on the site');
     expect(r.invalid).toMatch(/stages\[0\]\.probability/);
   });
+  it('the CSV event funnel: counts narrow, channel buckets partition the leads, weeks add up', async () => {
+    const { main } = (await import(join(dir, 'event-funnel-csv.ts'))) as { main: () => { counts: number[]; byChannel: Array<[string, number, number]>; weeks: Array<[string, number, number, number, number]> } };
+    const r = main();
+    expect(r.counts).toEqual([24, 18, 12, 8]);
+    expect(r.byChannel.reduce((s, b) => s + b[1], 0)).toBe(24);
+    expect(r.byChannel.reduce((s, b) => s + b[2], 0)).toBe(8);
+    for (const [, entered, converted, inProgress, dropped] of r.weeks) expect(converted + inProgress + dropped).toBe(entered);
+  });
   it('deal analytics counts each mode and reports the bad row', async () => {
     const { main } = (await import(join(dir, 'deal-analytics.ts'))) as {
       main: () => { problems: string[]; reached: number[]; visited: number[]; winRate: number | null; waterfallEnd: number };
@@ -35,5 +43,16 @@ describe('examples against the built package', () => {
     expect(r.visited).toEqual([1, 4, 2]);
     expect(r.winRate).toBe(2 / 3);
     expect(r.waterfallEnd).toBe(1); // A3 engaging; A5 is created at the end of the year
+  });
+});
+
+describe('examples/charts.ts', () => {
+  it('returns SVG strings and a Vega-Lite spec', async () => {
+    const { main } = (await import(join(dir, 'charts.ts'))) as { main: () => Record<string, string> };
+    const r = main();
+    expect(r['funnel']).toMatch(/^<svg[^>]+role="img"/);
+    expect(r['funnel']).toMatch(/End to end, 25\s%/u); // de-DE: 50 of 200 end to end
+    expect(r['forecast']).toContain('short of target');
+    expect(JSON.parse(r['vegaLite'] as string).$schema).toBe('https://vega.github.io/schema/vega-lite/v5.json');
   });
 });

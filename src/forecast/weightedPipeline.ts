@@ -1,0 +1,261 @@
+import { fail } from '../errors/FunnelError.js';
+import { Decimal } from '../internal/decimal.js';
+import type { DealTable } from '../io/dealTable.js';
+import { groupDeals, type DealGroupBy } from '../io/groupDeals.js';
+import type { Money } from '../model/money.js';
+import type { TimestampInput } from '../model/time.js';
+import { configuredProbability, epoch, isoOf, latestTime, moneyOut, openDeals, ownProbability } from './shared.js';
+import { stageWinProbabilities } from './stageWinProbabilities.js';
+
+/**
+ * Where stage probabilities come from: `'configured'` (the funnel's), `'odoo'` or `'pathAware'`
+ * (learned by {@link stageWinProbabilities}; a stage with insufficient history falls back to the
+ * configured value), or an explicit map stage id → probability.
+ *
+ * @category Forecast
+ * @since 0.1.0
+ */
+export type StageProbabilitySource = 'configured' | 'odoo' | 'pathAware' | Readonly<Record<string, number>>;
+
+/**
+ * Options for {@link weightedPipeline}.
+ *
+ * @category Forecast
+ * @since 0.1.0
+ */
+export interface WeightedPipelineOptions {
+  /** Stage probabilities (default `'configured'`). */
+  readonly probabilities?: StageProbabilitySource;
+  /** A deal's own probability, overriding its stage's (default: the deal attribute `probability` when it is a number in [0, 1], or a percentage). Return null for "use the stage's". */
+  readonly probabilityOf?: (table: DealTable, dealIndex: number) => number | null;
+  /** Ignore deals' own probabilities (default false). */
+  readonly ignoreDealProbability?: boolean;
+  /** Group the rows: `'stage'`, `'segment'`, an attribute such as `'owner'`, `'expectedCloseMonth'` (UTC month of the deal's expected close date), or a function. Default: no grouping (one row). */
+  readonly groupBy?: DealGroupBy | 'expectedCloseMonth';
+  /** Attribute holding the expected close date for `'expectedCloseMonth'` (default `'expectedCloseAt'`; ISO string or epoch ms). */
+  readonly expectedCloseAttribute?: string;
+  /** As-of time: deals open at this time (default: the latest time in the table). */
+  readonly now?: TimestampInput;
+  /** Minimum sample for learned probabilities (default 30). */
+  readonly minSample?: number;
+}
+
+/**
+ * Weighted pipeline of one group in one currency.
+ *
+ * @category Forecast
+ * @since 0.1.0
+ */
+export interface WeightedPipelineCell {
+  /** Currency of the amounts. */
+  readonly currency: string;
+  /** Open deals with an amount in this currency. */
+  readonly deals: number;
+  /** Σ amount (exact). */
+  readonly amount: Money;
+  /** Σ amount × probability, computed exactly in decimal and rounded half-even to the currency's minor unit once, at the end. */
+  readonly weighted: Money;
+  /** Deals with no probability (no configured value and no own probability): counted in `amount`, contribute 0 to `weighted`. */
+  readonly missingProbability: number;
+}
+
+/**
+ * One row of a {@link WeightedPipelineReport}.
+ *
+ * @category Forecast
+ * @since 0.1.0
+ */
+export interface WeightedPipelineRow {
+  /** Group key (null: no value; `'all'` when not grouped). */
+  readonly key: string | null;
+  /** Per currency (never mixed). */
+  readonly byCurrency: readonly WeightedPipelineCell[];
+}
+
+/**
+ * The result of {@link weightedPipeline}.
+ *
+ * @category Forecast
+ * @since 0.1.0
+ */
+export interface WeightedPipelineReport {
+  /** The rules behind the numbers. */
+  readonly basis: { readonly asOf: string; readonly probabilities: string; readonly dealOverrides: boolean; readonly groupBy: string | null };
+  /** All open deals. */
+  readonly total: readonly WeightedPipelineCell[];
+  /** Per group. */
+  readonly rows: readonly WeightedPipelineRow[];
+  /** Open deals without an amount (not in any sum). */
+  readonly withoutAmount: number;
+}
+
+/** Per-stage probabilities resolved from a source (null where unknown). @internal */
+export function resolveStageProbabilities(table: DealTable, source: StageProbabilitySource, now: number, minSample: number | undefined): Array<number | null> {
+  const k = table.stageIds.length;
+  const out: Array<number | null> = [];
+  for (let s = 0; s < k; s++) out.push(configuredProbability(table, s));
+  if (source === 'configured') return out;
+  if (source === 'odoo' || source === 'pathAware') {
+    const r = stageWinProbabilities(table, { now, ...(minSample === undefined ? {} : { minSample }) });
+    for (const row of r.stages) {
+      const e = source === 'odoo' ? row.odoo.estimate : row.pathAware.estimate;
+      if (e.ok) out[table.stageIds.indexOf(row.stageId)] = e.probability;
+    }
+    return out;
+  }
+  if (typeof source !== 'object' || source === null) fail('INVALID_OPTION', "'configured', 'odoo', 'pathAware' or a map stage id → probability", source, ['options', 'probabilities']);
+  for (const [id, p] of Object.entries(source)) {
+    const s = table.stageIds.indexOf(id);
+    if (s < 0) fail('UNKNOWN_STAGE', `a stage id of funnel ${table.funnel.id}`, id, ['options', 'probabilities', id]);
+    if (!(typeof p === 'number' && p >= 0 && p <= 1)) fail('INVALID_OPTION', 'a probability in [0, 1]', p, ['options', 'probabilities', id]);
+    out[s] = p;
+  }
+  return out;
+}
+
+/** The probability of each open deal: own override, else stage's; null when neither. @internal */
+export function dealProbabilities(
+  table: DealTable,
+  deals: readonly number[],
+  stageP: ReadonlyArray<number | null>,
+  options: { readonly probabilityOf?: (table: DealTable, dealIndex: number) => number | null; readonly ignoreDealProbability?: boolean },
+): Array<number | null> {
+  return deals.map((i) => {
+    const own = options.ignoreDealProbability === true ? null : ownProbability(table, i, options.probabilityOf);
+    return own ?? stageP[table.stage[i] as number] ?? null;
+  });
+}
+
+function monthKey(v: unknown): string | null {
+  const t = typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : v instanceof Date ? v.getTime() : Number.NaN;
+  if (!Number.isFinite(t)) return null;
+  return new Date(t).toISOString().slice(0, 7);
+}
+
+/**
+ * Weighted pipeline: Σ amount × probability over the open deals (Salesforce ExpectedRevenue,
+ * HubSpot's weighted amount, Odoo's prorated revenue), per currency, optionally grouped by stage,
+ * segment, owner or expected close month.
+ *
+ * The probability of a deal is its own (attribute `probability`, or `probabilityOf`) when present,
+ * else its stage's from `probabilities`. Exactness: amounts are summed in integer minor units per
+ * (group, currency, probability), each sum is multiplied by the probability's shortest decimal form
+ * with decimal arithmetic, and the total is rounded half-even to the minor unit once. Cost: one pass
+ * over the deals plus one decimal product per distinct (group, currency, probability).
+ *
+ * @param table - the deals
+ * @param options - probability source, overrides, grouping, as-of time
+ * @returns totals and rows per currency
+ * @throws FunnelError INVALID_OPTION / UNKNOWN_STAGE for a bad probability map; INVALID_DATE for `now`
+ * @category Forecast
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * const funnel = defineFunnel({ id: 'f', name: 'F', stages: [
+ *   { id: 'lead', name: 'Lead', probability: 0.1 }, { id: 'offer', name: 'Offer', probability: 0.5 },
+ *   { id: 'won', name: 'Won', category: 'won' }] });
+ * const table = DealTable.fromColumns({ dealIds: ['a', 'b', 'c'], createdAt: [0, 0, 0], stage: ['lead', 'offer', 'offer'],
+ *   amount: ['1000.00', '333.34', '100.00'], currency: 'EUR', attributes: [{}, {}, { probability: 0.9 }] }, funnel);
+ * weightedPipeline(table).total[0].weighted // => { amount: '356.67', currency: 'EUR' }
+ * weightedPipeline(table, { groupBy: 'stage' }).rows.map((r) => r.key) // => ['lead', 'offer']
+ * ```
+ */
+export function weightedPipeline(table: DealTable, options: WeightedPipelineOptions = {}): WeightedPipelineReport {
+  const now = options.now === undefined ? latestTime(table) : epoch(options.now, ['options', 'now']);
+  const source = options.probabilities ?? 'configured';
+  const stageP = resolveStageProbabilities(table, source, now, options.minSample);
+  const deals = openDeals(table, now);
+  const probs = dealProbabilities(table, deals, stageP, options);
+  let keys: ReadonlyArray<string | null> = ['all'];
+  let groupOf: (i: number) => number = () => 0;
+  if (options.groupBy === 'expectedCloseMonth') {
+    const attr = options.expectedCloseAttribute ?? 'expectedCloseAt';
+    const list: (string | null)[] = [];
+    const map = new Map<string | null, number>();
+    const idx = new Int32Array(table.size);
+    for (const i of deals) {
+      const key = monthKey(table.attributes[i]?.[attr]);
+      let g = map.get(key);
+      if (g === undefined) {
+        g = list.length;
+        list.push(key);
+        map.set(key, g);
+      }
+      idx[i] = g;
+    }
+    keys = list;
+    groupOf = (i) => idx[i] as number;
+  } else if (options.groupBy !== undefined) {
+    const g = groupDeals(table, options.groupBy);
+    // keep only keys of open deals, in order of first appearance among them
+    const used = new Map<number, number>();
+    const list: (string | null)[] = [];
+    for (const i of deals) {
+      const gi = g.index[i] as number;
+      if (!used.has(gi)) {
+        used.set(gi, list.length);
+        list.push(g.keys[gi] ?? null);
+      }
+    }
+    keys = list;
+    groupOf = (i) => used.get(g.index[i] as number) as number;
+  }
+  // accumulate: group → currency → probability → minor sum (bigint, exact)
+  type Acc = { deals: number; amount: bigint; missing: number; byP: Map<number, bigint> };
+  const acc = new Map<string, Acc>();
+  const total = new Map<number, Acc>();
+  let withoutAmount = 0;
+  const bump = (a: Acc, minor: bigint, p: number | null): void => {
+    a.deals++;
+    a.amount += minor;
+    if (p === null) a.missing++;
+    else a.byP.set(p, (a.byP.get(p) ?? 0n) + minor);
+  };
+  deals.forEach((i, j) => {
+    const c = table.currencyIndex[i] as number;
+    const m = table.amountMinor[i] as number;
+    if (c < 0 || Number.isNaN(m)) {
+      withoutAmount++;
+      return;
+    }
+    const minor = BigInt(m);
+    const p = probs[j] ?? null;
+    const key = `${groupOf(i)}|${c}`;
+    let a = acc.get(key);
+    if (a === undefined) acc.set(key, (a = { deals: 0, amount: 0n, missing: 0, byP: new Map() }));
+    bump(a, minor, p);
+    let t = total.get(c);
+    if (t === undefined) total.set(c, (t = { deals: 0, amount: 0n, missing: 0, byP: new Map() }));
+    bump(t, minor, p);
+  });
+  const cell = (c: number, a: Acc): WeightedPipelineCell => {
+    const currency = table.currencies[c] as string;
+    let w = new Decimal(0);
+    for (const [p, minor] of a.byP) w = w.plus(new Decimal(minor.toString()).times(new Decimal(String(p))));
+    return { currency, deals: a.deals, amount: moneyOut(a.amount, currency), weighted: moneyOut(w, currency), missingProbability: a.missing };
+  };
+  const rows: WeightedPipelineRow[] = keys.map((key, g) => {
+    const byCurrency: WeightedPipelineCell[] = [];
+    table.currencies.forEach((_, c) => {
+      const a = acc.get(`${g}|${c}`);
+      if (a !== undefined) byCurrency.push(cell(c, a));
+    });
+    return { key, byCurrency };
+  });
+  const totals: WeightedPipelineCell[] = [];
+  table.currencies.forEach((_, c) => {
+    const a = total.get(c);
+    if (a !== undefined) totals.push(cell(c, a));
+  });
+  return {
+    basis: {
+      asOf: isoOf(now),
+      probabilities: typeof source === 'string' ? source : 'explicit map',
+      dealOverrides: options.ignoreDealProbability !== true,
+      groupBy: options.groupBy === undefined ? null : typeof options.groupBy === 'string' ? options.groupBy : 'function',
+    },
+    total: totals,
+    rows: options.groupBy === undefined ? [{ key: 'all', byCurrency: totals }] : rows,
+    withoutAmount,
+  };
+}

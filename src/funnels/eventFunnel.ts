@@ -1,0 +1,321 @@
+import type { ActionLog } from '../io/actionLog.js';
+import { deepFreeze } from '../internal/freeze.js';
+import { quantileInPlace } from '../internal/select.js';
+import type { CompiledMatcher, CompiledQuery } from './compileQuery.js';
+import { matches } from './compileQuery.js';
+import { compileFor, evaluateCompiled } from './evaluateFunnelUnits.js';
+import type { FunnelQuery, FunnelRules } from './funnelQuery.js';
+import type { FunnelDropReason, FunnelUnitResults } from './funnelUnitResults.js';
+
+/**
+ * Options of {@link eventFunnel}: the {@link FunnelQuery} plus what to include in the report.
+ *
+ * @category Event funnels
+ * @since 0.1.0
+ */
+export interface EventFunnelOptions extends FunnelQuery {
+  /** List the units that converted, dropped (with why) and are in progress at each step. Default `false`. */
+  readonly units?: boolean | undefined;
+}
+
+/**
+ * A unit that dropped out before a step, and why.
+ *
+ * @category Event funnels
+ * @since 0.1.0
+ */
+export interface FunnelDroppedUnit {
+  /** The unit's key. */
+  readonly unit: string | number;
+  /** Why it dropped. */
+  readonly why: FunnelDropReason;
+}
+
+/**
+ * The units behind one step's counts (only with `units: true`).
+ *
+ * @category Event funnels
+ * @since 0.1.0
+ */
+export interface EventFunnelStepUnits {
+  /** Units counted at this step, in unit-index order. */
+  readonly converted: ReadonlyArray<string | number>;
+  /** Units that reached the previous step but not this one, window closed, with why. */
+  readonly dropped: ReadonlyArray<FunnelDroppedUnit>;
+  /** Units that reached the previous step, not this one, and whose window is still open at `now`. */
+  readonly inProgress: ReadonlyArray<string | number>;
+}
+
+/**
+ * One step of an {@link EventFunnelReport}.
+ *
+ * @category Event funnels
+ * @since 0.1.0
+ */
+export interface EventFunnelStep {
+  /** 0-based step index. */
+  readonly index: number;
+  /** The step's label. */
+  readonly label: string;
+  /** Whether the step is optional. */
+  readonly optional: boolean;
+  /** Units counted at this step (see the docs for optional steps and unordered funnels). */
+  readonly count: number;
+  /** `count ÷ count of the previous required step`; `null` for step 0 or when that count is 0. */
+  readonly fromPrevious: number | null;
+  /** `count ÷ count of step 0`; `null` when step 0's count is 0. */
+  readonly fromStart: number | null;
+  /** Units that reached the previous required step but not this one and whose window has closed (0 for step 0 and optional steps). */
+  readonly dropped: number;
+  /** Units that reached the previous required step, not this one, and are still in their window at `now`. */
+  readonly inProgress: number;
+  /** Mean ms from the previous reached step's event to this step's event, over units counted here; `null` for step 0 or none. */
+  readonly meanMsFromPrevious: number | null;
+  /** Median of the same times (midpoint of the two middle values for an even count); `null` when none. */
+  readonly medianMsFromPrevious: number | null;
+  /** The units behind the counts, when requested. */
+  readonly units?: EventFunnelStepUnits;
+}
+
+/**
+ * The result of {@link eventFunnel}: per-step counts, rates, drop-off and times, plus the rules used.
+ *
+ * @category Event funnels
+ * @since 0.1.0
+ */
+export interface EventFunnelReport {
+  /** One entry per step. */
+  readonly steps: ReadonlyArray<EventFunnelStep>;
+  /** Units that entered (step 0's count). */
+  readonly entered: number;
+  /** Units that reached the last step. */
+  readonly converted: number;
+  /** `converted ÷ entered`, `null` when nobody entered. */
+  readonly conversion: number | null;
+  /** Units removed from the funnel by an exclusion (PostHog rules, ordered/strict). */
+  readonly excluded: number;
+  /** Units listed as removed by an exclusion, when `units` was requested. */
+  readonly excludedUnits?: ReadonlyArray<string | number>;
+  /** Units still in their window at `now` and not converted. */
+  readonly inProgress: number;
+  /** The rules that produced the counts. */
+  readonly rules: FunnelRules;
+}
+
+/** Median (midpoint of the two middle values for an even count), `null` when empty. Reorders `xs`. */
+function median(xs: Float64Array): number | null {
+  return quantileInPlace(xs, 0, xs.length, 0.5);
+}
+
+/** Why a unit that reached `d` did not reach required step `k`. */
+function whyDropped(log: ActionLog, q: CompiledQuery, r: FunnelUnitResults, ended: Uint8Array, u: number, d: number, k: number): FunnelDropReason {
+  if (ended[u] === 1) return 'excluded';
+  if (ended[u] === 2) return 'strictBroken';
+  const n = q.n;
+  const a = log.offsets[u] as number;
+  const b = log.offsets[u + 1] as number;
+  const time = log.time;
+  const action = log.action;
+  const entry = r.entryTime[u] as number;
+  if (q.order === 'unordered') {
+    if (q.exclusions.length > 0) {
+      for (let p = a; p < b; p++) {
+        if ((time[p] as number) < entry) continue;
+        for (const ex of q.exclusions) if (matches(ex.m, action[p] as number, p)) return 'excluded';
+      }
+    }
+    const seen = new Uint8Array(n);
+    let distinct = 0;
+    for (let p = a; p < b; p++) {
+      for (let s = 0; s < n; s++) {
+        if (seen[s] === 0 && matches(q.steps[s] as CompiledMatcher, action[p] as number, p)) {
+          seen[s] = 1;
+          distinct++;
+        }
+      }
+    }
+    return distinct > d + 1 ? 'timedOut' : 'neverDidNextStep';
+  }
+  const last = r.stepTime[u * n + d] as number;
+  let later = false;
+  let inWindow = false;
+  const m = q.steps[k] as CompiledMatcher;
+  for (let p = a; p < b; p++) {
+    const t = time[p] as number;
+    if (t <= last) continue;
+    if (!matches(m, action[p] as number, p)) continue;
+    later = true;
+    if (t - entry <= q.window && t - last <= (q.maxGap[k] as number)) inWindow = true;
+  }
+  if (inWindow && (q.order === 'strict' || q.chModes.strictOrder)) return 'strictBroken';
+  return later ? 'timedOut' : 'neverDidNextStep';
+}
+
+/**
+ * The event funnel: of the units that did step 1, how many did each later step, in order, within the
+ * conversion window — with drop-off, times between steps and (on request) the units behind each number
+ * and why each dropped unit dropped.
+ *
+ * Definitions (step k, 0-based; "previous" = previous required step):
+ * - `count` = units whose counted attempt reached step k (see {@link FunnelUnitResults});
+ * - `fromPrevious = count_k ÷ count_prev`, `fromStart = count_k ÷ count_0`;
+ * - `inProgress` = units that reached the previous step, not step k, and whose window is still open at
+ *   `now` (latest step-1 event + window ≥ now) — they are not dropped (PostHog issue #33605);
+ * - `dropped = count_prev − count_k − inProgress`;
+ * - `meanMsFromPrevious` / `medianMsFromPrevious` = mean and median of (this step's event time − the
+ *   previous reached step's event time) over the units counted at step k, on the attempt that counts
+ *   (with PostHog rules: the first complete conversion).
+ *
+ * The rules (order, attempt, window, exclusions, ClickHouse modes) are described in
+ * `docs/event-funnels.md`; every report records them in `rules`. Rates are `null`, not NaN, when their
+ * denominator is 0.
+ *
+ * Cost: one pass over the log (see {@link evaluateFunnelUnits}), plus a sort of the per-step times for
+ * the medians; `units: true` adds a scan of each dropped unit's events.
+ *
+ * @param log - The action log.
+ * @param options - The query (steps, window, order, attempt rule, exclusions, `now`) and `units`.
+ * @returns A frozen report.
+ * @throws {@link FunnelError} as {@link evaluateFunnelUnits}.
+ * @category Event funnels
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * const log = ActionLog.fromColumns({
+ *   unit: ['a', 'a', 'a', 'b', 'b', 'c'],
+ *   time: [0, 60_000, 120_000, 0, 30_000, 0],
+ *   action: ['visit', 'signup', 'paid', 'visit', 'signup', 'visit'],
+ * });
+ * const f = eventFunnel(log, { steps: ['visit', 'signup', 'paid'], windowMs: 3_600_000, units: true });
+ * f.steps.map((s) => s.count) // => [3, 2, 1]
+ * f.steps[1].fromPrevious // => 2 / 3
+ * f.steps[1].medianMsFromPrevious // => 45_000
+ * f.steps[2].units.dropped // => [{ unit: 'b', why: 'neverDidNextStep' }]
+ * f.conversion // => 1 / 3
+ * ```
+ */
+export function eventFunnel(log: ActionLog, options: EventFunnelOptions): EventFunnelReport {
+  const q = compileFor(log, options);
+  const { result: r, ended } = evaluateCompiled(log, q, true);
+  const n = q.n;
+  const U = r.unitCount;
+  const wantUnits = options.units === true;
+  const deepest = r.deepest;
+  const reached = r.reached;
+  const stepTime = r.stepTime;
+  const inProgressFlag = r.inProgress;
+  // previous required step of each step, and the first required step after each depth
+  const prevReq = new Int32Array(n).fill(-1);
+  for (let k = 1; k < n; k++) {
+    let j = k - 1;
+    while (j > 0 && q.optional[j] === 1) j--;
+    prevReq[k] = j;
+  }
+  const nextReq = new Int32Array(n).fill(-1);
+  for (let d = 0; d < n; d++) {
+    let k = d + 1;
+    while (k < n && q.optional[k] === 1) k++;
+    nextReq[d] = k < n ? k : -1;
+  }
+  // pass 1: counts, drop-off, in progress
+  const counts = new Float64Array(n);
+  const dropped = new Float64Array(n);
+  const inProg = new Float64Array(n);
+  let excludedCount = 0;
+  let inProgressTotal = 0;
+  for (let u = 0; u < U; u++) {
+    const d = deepest[u] as number;
+    if (d < 0) {
+      if (r.excluded[u] === 1) excludedCount++;
+      continue;
+    }
+    if (q.hasOptional) {
+      const base = u * n;
+      for (let k = 0; k <= d; k++) if (reached[base + k] === 1) counts[k] = (counts[k] as number) + 1;
+    } else {
+      for (let k = 0; k <= d; k++) counts[k] = (counts[k] as number) + 1;
+    }
+    const k = nextReq[d] as number;
+    if (k >= 0) {
+      if (inProgressFlag[u] === 1) {
+        inProg[k] = (inProg[k] as number) + 1;
+        inProgressTotal++;
+      } else dropped[k] = (dropped[k] as number) + 1;
+    }
+  }
+  // pass 2: gaps from the previous reached step
+  const gaps = Array.from({ length: n }, (_, k) => new Float64Array(k === 0 ? 0 : (counts[k] as number)));
+  const gapCount = new Int32Array(n);
+  const gapSum = new Float64Array(n);
+  for (let u = 0; u < U; u++) {
+    const d = deepest[u] as number;
+    if (d < 1) continue;
+    const base = u * n;
+    let prevT = stepTime[base] as number;
+    for (let k = 1; k <= d; k++) {
+      const t = stepTime[base + k] as number;
+      if (t !== t) continue;
+      if ((!q.hasOptional || reached[base + k] === 1) && prevT === prevT) {
+        const gap = t - prevT;
+        const g = gapCount[k] as number;
+        (gaps[k] as Float64Array)[g] = gap;
+        gapCount[k] = g + 1;
+        gapSum[k] = (gapSum[k] as number) + gap;
+      }
+      prevT = t;
+    }
+  }
+  // pass 3 (on request): the units behind the numbers
+  const lists = wantUnits ? Array.from({ length: n }, () => ({ converted: [] as Array<string | number>, dropped: [] as FunnelDroppedUnit[], inProgress: [] as Array<string | number> })) : null;
+  const excludedUnits: Array<string | number> = [];
+  if (lists !== null) {
+    for (let u = 0; u < U; u++) {
+      const key = log.unitKeys[u] as string | number;
+      const d = deepest[u] as number;
+      if (d < 0) {
+        if (r.excluded[u] === 1) excludedUnits.push(key);
+        continue;
+      }
+      const base = u * n;
+      for (let k = 0; k <= d; k++) if (!q.hasOptional || reached[base + k] === 1) (lists[k] as { converted: Array<string | number> }).converted.push(key);
+      const k = nextReq[d] as number;
+      if (k >= 0) {
+        const l = lists[k] as { dropped: FunnelDroppedUnit[]; inProgress: Array<string | number> };
+        if (inProgressFlag[u] === 1) l.inProgress.push(key);
+        else l.dropped.push({ unit: key, why: whyDropped(log, q, r, ended, u, d, k) });
+      }
+    }
+  }
+  const start = counts[0] as number;
+  const steps: EventFunnelStep[] = [];
+  for (let k = 0; k < n; k++) {
+    const count = counts[k] as number;
+    const prev = prevReq[k] as number;
+    const prevCount = prev < 0 ? 0 : (counts[prev] as number);
+    const g = gapCount[k] as number;
+    steps.push({
+      index: k,
+      label: q.rules.steps[k] as string,
+      optional: q.optional[k] === 1,
+      count,
+      fromPrevious: prev < 0 || prevCount === 0 ? null : count / prevCount,
+      fromStart: start === 0 ? null : count / start,
+      dropped: dropped[k] as number,
+      inProgress: inProg[k] as number,
+      meanMsFromPrevious: g === 0 ? null : (gapSum[k] as number) / g,
+      medianMsFromPrevious: median((gaps[k] as Float64Array).subarray(0, g)),
+      ...(lists !== null ? { units: lists[k] as EventFunnelStepUnits } : {}),
+    });
+  }
+  const convertedCount = counts[n - 1] as number;
+  return deepFreeze({
+    steps,
+    entered: start,
+    converted: convertedCount,
+    conversion: start === 0 ? null : convertedCount / start,
+    excluded: excludedCount,
+    ...(lists !== null ? { excludedUnits } : {}),
+    inProgress: inProgressTotal,
+    rules: q.rules,
+  });
+}

@@ -1,0 +1,384 @@
+import { fail } from '../errors/FunnelError.js';
+import { groupEvents } from '../internal/groupByUnit.js';
+
+/**
+ * A property value in an {@link ActionLog}: a string, a number, or `null` (missing).
+ *
+ * @category Event funnels
+ * @since 0.1.0
+ */
+export type ActionPropertyValue = string | number | null;
+
+/**
+ * One property column of an {@link ActionLog}, interned: `codes[p]` is the index into `values` of
+ * the value at sorted event position `p`, or `-1` when the value is missing (`null`/`undefined`).
+ *
+ * @category Event funnels
+ * @since 0.1.0
+ */
+export interface ActionPropertyColumn {
+  /** Per sorted event position: index into {@link ActionPropertyColumn.values}, `-1` for missing. */
+  readonly codes: Int32Array;
+  /** The distinct non-missing values, in order of first appearance in the input. */
+  readonly values: ReadonlyArray<string | number>;
+}
+
+/**
+ * Columns from which `ActionLog.fromColumns` builds an action log. All columns have one entry
+ * per event (row); rows may come in any order.
+ *
+ * @category Event funnels
+ * @since 0.1.0
+ */
+export interface ActionLogColumns {
+  /**
+   * The counting unit of each event: a person, account, deal, session — any key. Integer ids
+   * (`Int32Array`, `Uint32Array` or safe integers in a `number[]`) take the fast radix path; strings
+   * are interned first (a `Map` lookup per row).
+   */
+  readonly unit: Int32Array | Uint32Array | ReadonlyArray<number> | ReadonlyArray<string>;
+  /** The time of each event in epoch milliseconds (finite numbers). */
+  readonly time: Float64Array | ReadonlyArray<number>;
+  /**
+   * The action of each event: names (`string[]`, interned here), or integer codes into
+   * {@link ActionLogColumns.actions} (`Uint8Array`, `Uint16Array`, `Int32Array` or `number[]`).
+   */
+  readonly action: ReadonlyArray<string> | Uint8Array | Uint16Array | Int32Array | ReadonlyArray<number>;
+  /** The action dictionary when {@link ActionLogColumns.action} holds codes. */
+  readonly actions?: ReadonlyArray<string> | undefined;
+  /** Optional property columns, by name: one value per event, `null`/`undefined` for missing. */
+  readonly properties?: Readonly<Record<string, ReadonlyArray<ActionPropertyValue | undefined>>> | undefined;
+}
+
+/**
+ * Accessors with which `ActionLog.fromRows` reads row objects.
+ *
+ * @category Event funnels
+ * @since 0.1.0
+ */
+export interface ActionLogAccessors<R> {
+  /** The counting unit of a row (string or integer id). */
+  readonly unit: (row: R, index: number) => string | number;
+  /** The time of a row: epoch milliseconds or a `Date`. */
+  readonly time: (row: R, index: number) => number | Date;
+  /** The action name of a row. */
+  readonly action: (row: R, index: number) => string;
+  /** Optional property accessors, by property name. */
+  readonly properties?: Readonly<Record<string, (row: R, index: number) => ActionPropertyValue | undefined>> | undefined;
+}
+
+/**
+ * A columnar log of customer actions, grouped by counting unit and sorted by time within each unit,
+ * built once by `ActionLog.fromColumns` or `ActionLog.fromRows` and reused by every
+ * funnel query.
+ *
+ * Layout (CSR): the events of unit `u` occupy sorted positions `offsets[u]` to `offsets[u + 1] - 1`,
+ * in non-decreasing time; events with equal times keep their input order. The typed arrays are shared,
+ * not copied: treat them as read-only.
+ *
+ * Unit order: integer unit ids are numbered in ascending id order; string ids in order of first
+ * appearance in the input.
+ *
+ * @category Event funnels
+ * @since 0.1.0
+ */
+export interface ActionLog {
+  /** The number of distinct units. */
+  readonly unitCount: number;
+  /** The number of events. */
+  readonly eventCount: number;
+  /** The key of each unit, by unit index (the id or string given at ingest). */
+  readonly unitKeys: ReadonlyArray<string | number>;
+  /** CSR offsets into the event columns, length `unitCount + 1`. */
+  readonly offsets: Int32Array;
+  /** Event times (epoch ms) by sorted position. */
+  readonly time: Float64Array;
+  /** Event action codes (indexes into {@link ActionLog.actions}) by sorted position. */
+  readonly action: Uint16Array;
+  /** The action dictionary: code → name. */
+  readonly actions: ReadonlyArray<string>;
+  /** Interned property columns by name. */
+  readonly properties: Readonly<Record<string, ActionPropertyColumn>>;
+}
+
+const MAX_ACTIONS = 65535;
+
+function isIntegerArray(a: unknown): a is Int32Array | Uint32Array {
+  return a instanceof Int32Array || a instanceof Uint32Array;
+}
+
+function columnLength(name: string, col: unknown): number {
+  if (col === null || col === undefined || typeof (col as { length?: unknown }).length !== 'number') {
+    fail('INVALID_COLUMN', 'an array or typed array', col, ['columns', name]);
+  }
+  return (col as { length: number }).length;
+}
+
+/** Builds the action log from validated pieces. */
+function build(
+  n: number,
+  unitIds: ArrayLike<number>,
+  unitMin: number,
+  unitRange: number,
+  keyOf: (keyIndex: number) => string | number,
+  time: ArrayLike<number>,
+  actionCodes: ArrayLike<number>,
+  actions: ReadonlyArray<string>,
+  properties: Readonly<Record<string, ReadonlyArray<ActionPropertyValue | undefined>>> | undefined,
+): ActionLog {
+  const hasProps = properties !== undefined && Object.keys(properties).length > 0;
+  const g = groupEvents(unitIds, n, unitMin, unitRange, time, actionCodes, hasProps);
+  const order = g.order;
+  const unitKeys = new Array<string | number>(g.unitCount);
+  for (let u = 0; u < g.unitCount; u++) unitKeys[u] = keyOf(g.keyIndex[u] as number);
+  const props: Record<string, ActionPropertyColumn> = {};
+  if (properties !== undefined && order !== null) {
+    for (const [name, col] of Object.entries(properties)) {
+      const codesByRow = new Int32Array(n);
+      const values: Array<string | number> = [];
+      const index = new Map<string | number, number>();
+      for (let i = 0; i < n; i++) {
+        const v = col[i];
+        if (v === null || v === undefined) {
+          codesByRow[i] = -1;
+          continue;
+        }
+        if (typeof v !== 'string' && (typeof v !== 'number' || Number.isNaN(v))) {
+          fail('INVALID_COLUMN', 'a string, a number or null', v, ['columns', 'properties', name, i]);
+        }
+        let c = index.get(v);
+        if (c === undefined) {
+          c = values.length;
+          values.push(v);
+          index.set(v, c);
+        }
+        codesByRow[i] = c;
+      }
+      const codes = new Int32Array(n);
+      for (let p = 0; p < n; p++) codes[p] = codesByRow[order[p] as number] as number;
+      props[name] = Object.freeze({ codes, values: Object.freeze(values) });
+    }
+  }
+  return Object.freeze({
+    unitCount: g.unitCount,
+    eventCount: n,
+    unitKeys: Object.freeze(unitKeys),
+    offsets: g.offsets,
+    time: g.time,
+    action: g.action,
+    actions: Object.freeze([...actions]),
+    properties: Object.freeze(props),
+  });
+}
+
+function validateTimes(time: ArrayLike<number>, n: number, path: ReadonlyArray<string | number>): void {
+  for (let i = 0; i < n; i++) {
+    const t = time[i];
+    // typeof check first: number[] may hold anything at run time
+    if (typeof t !== 'number' || !Number.isFinite(t)) fail('INVALID_COLUMN', 'a finite time in epoch milliseconds', t, [...path, i]);
+  }
+}
+
+function fromColumns(columns: ActionLogColumns): ActionLog {
+  if (columns === null || typeof columns !== 'object') fail('INVALID_INPUT', 'an object of columns { unit, time, action }', columns, ['columns']);
+  const n = columnLength('unit', columns.unit);
+  const nt = columnLength('time', columns.time);
+  const na = columnLength('action', columns.action);
+  if (nt !== n) fail('INVALID_COLUMN', `a time column of length ${n} (as the unit column)`, `length ${nt}`, ['columns', 'time']);
+  if (na !== n) fail('INVALID_COLUMN', `an action column of length ${n} (as the unit column)`, `length ${na}`, ['columns', 'action']);
+  if (columns.properties !== undefined) {
+    for (const [name, col] of Object.entries(columns.properties)) {
+      const np = columnLength(`properties.${name}`, col);
+      if (np !== n) fail('INVALID_COLUMN', `a property column of length ${n} (as the unit column)`, `length ${np}`, ['columns', 'properties', name]);
+    }
+  }
+  validateTimes(columns.time, n, ['columns', 'time']);
+
+  // actions → codes
+  let actionCodes: ArrayLike<number>;
+  let actions: string[];
+  const action = columns.action;
+  if (action instanceof Uint8Array || action instanceof Uint16Array || action instanceof Int32Array || (n > 0 && typeof action[0] === 'number') || (n === 0 && columns.actions !== undefined)) {
+    const dict = columns.actions;
+    if (dict === undefined) fail('INVALID_COLUMN', 'an actions dictionary when action holds codes', dict, ['columns', 'actions']);
+    if (dict.length > MAX_ACTIONS) fail('INVALID_COLUMN', `at most ${MAX_ACTIONS} distinct actions`, dict.length, ['columns', 'actions']);
+    actions = [...dict];
+    for (let k = 0; k < actions.length; k++) if (typeof actions[k] !== 'string') fail('INVALID_COLUMN', 'an action name (string)', actions[k], ['columns', 'actions', k]);
+    const codes = action as ArrayLike<number>;
+    const d = actions.length;
+    for (let i = 0; i < n; i++) {
+      const c = codes[i];
+      if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= d) fail('INVALID_COLUMN', `an action code in [0, ${d})`, c, ['columns', 'action', i]);
+    }
+    actionCodes = codes;
+  } else {
+    const names = action as ReadonlyArray<string>;
+    const codes = new Uint16Array(n);
+    const index = new Map<string, number>();
+    actions = [];
+    for (let i = 0; i < n; i++) {
+      const s = names[i];
+      let c = index.get(s as string);
+      if (c === undefined) {
+        if (typeof s !== 'string') fail('INVALID_COLUMN', 'an action name (string)', s, ['columns', 'action', i]);
+        if (actions.length >= MAX_ACTIONS) fail('INVALID_COLUMN', `at most ${MAX_ACTIONS} distinct actions`, s, ['columns', 'action', i]);
+        c = actions.length;
+        actions.push(s);
+        index.set(s, c);
+      }
+      codes[i] = c;
+    }
+    actionCodes = codes;
+  }
+
+  // units → integer ids
+  const unit = columns.unit;
+  if (isIntegerArray(unit) || (n > 0 && typeof unit[0] === 'number')) {
+    const ids = unit as ArrayLike<number>;
+    let min = Infinity;
+    let max = -Infinity;
+    const typed = isIntegerArray(unit);
+    for (let i = 0; i < n; i++) {
+      const v = ids[i] as number;
+      if (!typed && (typeof v !== 'number' || !Number.isSafeInteger(v))) fail('INVALID_COLUMN', 'an integer unit id (or all strings)', v, ['columns', 'unit', i]);
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    if (n === 0) {
+      min = 0;
+      max = -1;
+    }
+    const range = max - min + 1;
+    if (range <= 4294967296) {
+      return build(n, ids, min, range, (k) => k + min, columns.time, actionCodes, actions, columns.properties);
+    }
+    // huge id range: intern (Map), then group densely
+    const index = new Map<number, number>();
+    const keys: number[] = [];
+    const dense = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = ids[i] as number;
+      let c = index.get(v);
+      if (c === undefined) {
+        c = keys.length;
+        keys.push(v);
+        index.set(v, c);
+      }
+      dense[i] = c;
+    }
+    return build(n, dense, 0, keys.length, (k) => keys[k] as number, columns.time, actionCodes, actions, columns.properties);
+  }
+  const names = unit as ReadonlyArray<string>;
+  const index = new Map<string, number>();
+  const dense = new Int32Array(n);
+  const distinct: string[] = [];
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const s = names[i];
+    let c = index.get(s as string);
+    if (c === undefined) {
+      if (typeof s !== 'string') fail('INVALID_COLUMN', 'a unit key (all strings or all integers)', s, ['columns', 'unit', i]);
+      c = count++;
+      index.set(s, c);
+      distinct.push(s);
+    }
+    dense[i] = c;
+  }
+  return build(n, dense, 0, count, (k) => distinct[k] as string, columns.time, actionCodes, actions, columns.properties);
+}
+
+function fromRows<R>(rows: ReadonlyArray<R>, accessors: ActionLogAccessors<R>): ActionLog {
+  if (!Array.isArray(rows)) fail('INVALID_INPUT', 'an array of rows', rows, ['rows']);
+  const n = rows.length;
+  const time = new Float64Array(n);
+  const action = new Array<string>(n);
+  let numericUnits = true;
+  const unitVals = new Array<string | number>(n);
+  const propNames = accessors.properties === undefined ? [] : Object.keys(accessors.properties);
+  const propCols: Array<Array<ActionPropertyValue | undefined>> = propNames.map(() => new Array<ActionPropertyValue | undefined>(n));
+  const propFns = propNames.map((k) => (accessors.properties as Record<string, (row: R, index: number) => ActionPropertyValue | undefined>)[k] as (row: R, index: number) => ActionPropertyValue | undefined);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i] as R;
+    const u = accessors.unit(row, i);
+    if (typeof u === 'number') {
+      if (!Number.isSafeInteger(u)) fail('INVALID_INPUT', 'an integer unit id or a string', u, ['rows', i, 'unit']);
+    } else if (typeof u === 'string') numericUnits = false;
+    else fail('INVALID_INPUT', 'an integer unit id or a string', u, ['rows', i, 'unit']);
+    unitVals[i] = u;
+    const t = accessors.time(row, i);
+    const ms = t instanceof Date ? t.getTime() : t;
+    if (typeof ms !== 'number' || !Number.isFinite(ms)) fail('INVALID_INPUT', 'a finite time (epoch ms or a valid Date)', t, ['rows', i, 'time']);
+    time[i] = ms;
+    const a = accessors.action(row, i);
+    if (typeof a !== 'string') fail('INVALID_INPUT', 'an action name (string)', a, ['rows', i, 'action']);
+    action[i] = a;
+    for (let k = 0; k < propFns.length; k++) (propCols[k] as Array<ActionPropertyValue | undefined>)[i] = (propFns[k] as (row: R, index: number) => ActionPropertyValue | undefined)(row, i);
+  }
+  let unit: ReadonlyArray<number> | ReadonlyArray<string>;
+  if (numericUnits) unit = unitVals as number[];
+  else {
+    if (unitVals.some((v) => typeof v === 'number')) {
+      const i = unitVals.findIndex((v) => typeof v === 'number');
+      fail('INVALID_INPUT', 'unit keys of one kind (all strings or all integers)', unitVals[i], ['rows', i, 'unit']);
+    }
+    unit = unitVals as string[];
+  }
+  const properties: Record<string, ReadonlyArray<ActionPropertyValue | undefined>> = {};
+  propNames.forEach((name, k) => {
+    properties[name] = propCols[k] as ReadonlyArray<ActionPropertyValue | undefined>;
+  });
+  return fromColumns({ unit, time, action, properties });
+}
+
+/**
+ * Builds {@link ActionLog}s — the columnar, unit-grouped, time-sorted log of customer actions that
+ * every event-funnel query reads.
+ *
+ * - `fromColumns(columns)`: the primary path. Integer unit ids are grouped with a counting sort (when
+ *   the id range is at most about twice the row count) or a two-pass LSD radix sort, then each unit's
+ *   events are put in time order (one linear check; mostly-ordered input costs nothing more). Cost:
+ *   O(n) with a few sequential passes and one scattered pass; ~1 s and ~30 bytes of peak memory per
+ *   event for 10M events on a 2-core VM. String unit ids and string action names are interned with a
+ *   `Map` first (roughly 2–5× slower at millions of rows).
+ * - `fromRows(rows, accessors)`: a convenience that reads row objects into columns first, then calls
+ *   `fromColumns`. Cost: one accessor call per field per row on top of `fromColumns` — fine at 1M rows
+ *   (tens of ms with integer ids, ~200 ms with string ids), expensive at 10M (≥ 1 s with integer ids,
+ *   several seconds with string ids, mostly garbage collection of the caller's objects). Prefer
+ *   columns for large logs.
+ *
+ * Rows may come in any order and may repeat. Bad input throws a {@link FunnelError} with code
+ * `INVALID_COLUMN` (columns) or `INVALID_INPUT` (rows) naming the column and row: a non-finite time,
+ * columns of different lengths, an action code outside the dictionary, mixed unit key kinds, more than
+ * 65,535 distinct actions.
+ *
+ * @category Event funnels
+ * @since 0.1.0
+ * @example
+ * ```ts
+ * const log = ActionLog.fromColumns({
+ *   unit: ['ann', 'bob', 'ann', 'ann'],
+ *   time: [3000, 1000, 1000, 2000],
+ *   action: ['paid', 'visit', 'visit', 'signup'],
+ * });
+ * log.unitCount // => 2
+ * log.unitKeys // => ['ann', 'bob']
+ * Array.from(log.time) // => [1000, 2000, 3000, 1000]
+ * log.actions // => ['paid', 'visit', 'signup']
+ * const rows = [{ who: 7, at: new Date(5000), what: 'visit' }];
+ * ActionLog.fromRows(rows, { unit: (r) => r.who, time: (r) => r.at, action: (r) => r.what }).eventCount // => 1
+ * ```
+ */
+export const ActionLog = Object.freeze({
+  /**
+   * Builds an action log from columns (see {@link ActionLogColumns}).
+   *
+   * @throws {@link FunnelError} `INVALID_COLUMN` naming the column and row of the first bad value.
+   */
+  fromColumns,
+  /**
+   * Builds an action log from row objects through accessors (see {@link ActionLogAccessors}).
+   *
+   * @throws {@link FunnelError} `INVALID_INPUT` naming the row and field of the first bad value.
+   */
+  fromRows,
+});

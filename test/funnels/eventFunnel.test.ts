@@ -1,0 +1,296 @@
+/**
+ * Worked examples from the anchors' documented semantics (PostHog's funnel engine and tests, Mixpanel's
+ * first-entry rule, ClickHouse's windowFunnel docs), laws, and bad input. Expected values are worked
+ * out by hand from the rules in docs/event-funnels.md.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ActionLog, evaluateFunnelUnits, eventFunnel } from '../../src/index.js';
+import { caught } from '../support/caught.js';
+import type { FunnelQuery } from '../../src/index.js';
+import { queryArb, rowsArb } from '../arbitraries/actionLog.js';
+
+const S = 1000;
+
+/** One unit's events as `action@seconds` tokens, e.g. `'a@0 b@5'`. */
+function log1(spec: string, extraActions: string[] = []) {
+  const toks = spec.split(/\s+/).filter(Boolean);
+  const action = toks.map((t) => t.split('@')[0] as string);
+  const time = toks.map((t) => Number(t.split('@')[1]) * S);
+  const unit = toks.map(() => 'u');
+  for (const a of extraActions) {
+    action.push(a);
+    time.push(0);
+    unit.push('other');
+  }
+  return ActionLog.fromColumns({ unit, time, action });
+}
+
+function one(spec: string, q: FunnelQuery, extra: string[] = []) {
+  const log = log1(spec, extra);
+  const r = evaluateFunnelUnits(log, q);
+  const u = log.unitKeys.indexOf('u');
+  const n = q.steps.length;
+  return {
+    deepest: r.deepest[u],
+    excluded: r.excluded[u] === 1,
+    times: Array.from(r.stepTime.subarray(u * n, u * n + n), (t) => (Number.isNaN(t) ? null : t / S)),
+  };
+}
+
+
+describe('PostHog ordered rules', () => {
+  it('latest start wins: a newer step 1 replaces an older start that has not progressed', () => {
+    // a@0 is too old for b@11 (window 5 s); a@10 starts a new attempt that converts
+    expect(one('a@0 a@10 b@11', { steps: ['a', 'b'], windowMs: 5 * S })).toEqual({ deepest: 1, excluded: false, times: [10, 11] });
+    // and time to convert is measured from the latest step 1 leading to the conversion, even inside the window
+    expect(one('a@0 a@3 b@4', { steps: ['a', 'b'], windowMs: 60 * S })).toEqual({ deepest: 1, excluded: false, times: [3, 4] });
+  });
+
+  it('a step keeps its first occurrence in a path; times come from the first complete conversion', () => {
+    expect(one('a@0 b@1 b@2 c@3 c@9', { steps: ['a', 'b', 'c'], windowMs: 60 * S })).toEqual({ deepest: 2, excluded: false, times: [0, 1, 3] });
+  });
+
+  it('deepest step reached by any attempt counts', () => {
+    // attempt 1 reaches b, attempt 2 (after the window) only a: deepest is b with attempt 1's times
+    expect(one('a@0 b@1 a@100', { steps: ['a', 'b', 'c'], windowMs: 10 * S }, ['c'])).toEqual({ deepest: 1, excluded: false, times: [0, 1, null] });
+  });
+
+  it('the window is inclusive and measured from step 1 to every later step', () => {
+    expect(one('a@0 b@5 c@10', { steps: ['a', 'b', 'c'], windowMs: 10 * S }).deepest).toBe(2);
+    expect(one('a@0 b@5 c@11', { steps: ['a', 'b', 'c'], windowMs: 10 * S }).deepest).toBe(1);
+  });
+
+  it('one event fills at most one step: signup → signup needs two signups', () => {
+    expect(one('s@0', { steps: ['s', 's'], windowMs: 10 * S }).deepest).toBe(0);
+    expect(one('s@0 s@1', { steps: ['s', 's'], windowMs: 10 * S }).deepest).toBe(1);
+    // same with identical timestamps (PostHog #25048)
+    expect(one('s@0 s@0', { steps: ['s', 's'], windowMs: 10 * S }).deepest).toBe(1);
+  });
+
+  it('same timestamp: different steps at one instant are taken in step order and convert', () => {
+    expect(one('signup@5 visit@5', { steps: ['visit', 'signup'], windowMs: 10 * S })).toEqual({ deepest: 1, excluded: false, times: [5, 5] });
+  });
+
+  it('"any action" steps', () => {
+    expect(one('a@0 z@1', { steps: ['a', { anyAction: true }], windowMs: 10 * S }).deepest).toBe(1);
+    // one event cannot fill both steps
+    expect(one('a@0', { steps: ['a', { anyAction: true }], windowMs: 10 * S }, ['z']).deepest).toBe(0);
+  });
+
+  it('per-step max gap', () => {
+    const q = { steps: ['a', { action: 'b', maxGapMs: 2 * S }], windowMs: 60 * S };
+    expect(one('a@0 b@2', q).deepest).toBe(1);
+    expect(one('a@0 b@3', q).deepest).toBe(0);
+  });
+
+  it('optional steps: the next required step attaches to the closest earlier reached step', () => {
+    const q = { steps: ['a', { action: 'b', optional: true }, 'c'], windowMs: 60 * S };
+    expect(one('a@0 c@1', q, ['b'])).toEqual({ deepest: 2, excluded: false, times: [0, null, 1] });
+    expect(one('a@0 b@1 c@2', q)).toEqual({ deepest: 2, excluded: false, times: [0, 1, 2] });
+    const log = ActionLog.fromColumns({ unit: [1, 1, 2, 2, 2, 3], time: [0, 1, 0, 1, 2, 0], action: ['a', 'c', 'a', 'b', 'c', 'a'] });
+    // optional step counts only units whose path includes it; counts need not decrease
+    expect(eventFunnel(log, q).steps.map((s) => s.count)).toEqual([3, 1, 2]);
+  });
+});
+
+describe('PostHog exclusions', () => {
+  const q = { steps: ['a', 'b'], windowMs: 60 * S, exclusions: [{ action: 'x', from: 0, to: 1 }] };
+  it('an exclusion on the counted path removes the unit from the whole funnel, including step 1', () => {
+    expect(one('a@0 x@1 b@2', q)).toEqual({ deepest: -1, excluded: true, times: [null, null] });
+    const log = ActionLog.fromColumns({ unit: [1, 1, 1, 2, 2], time: [0, 1, 2, 0, 1], action: ['a', 'x', 'b', 'a', 'b'] });
+    const f = eventFunnel(log, { ...q, units: true });
+    expect(f.steps.map((s) => s.count)).toEqual([1, 1]);
+    expect(f.excluded).toBe(1);
+    expect(f.excludedUnits).toEqual([1]);
+  });
+  it('an exclusion after the conversion or outside the range does not exclude', () => {
+    expect(one('a@0 b@1 x@2', q).deepest).toBe(1);
+    expect(one('x@0 a@1 b@2', q).deepest).toBe(1);
+  });
+  it('an exclusion sharing a timestamp with a step event is ignored', () => {
+    expect(one('a@0 x@1 b@1', q)).toEqual({ deepest: 1, excluded: false, times: [0, 1] });
+  });
+  it('a spoiled attempt that got further than a clean one removes the unit; one that got no further does not', () => {
+    const q3 = { steps: ['a', 'b', 'c'], windowMs: 5 * S, exclusions: [{ action: 'x', from: 0, to: 2 }] };
+    expect(one('a@0 a@10 x@11 b@12', q3, ['c']).excluded).toBe(true);
+    expect(one('a@0 b@1 a@10 x@11', q3, ['c'])).toEqual({ deepest: 1, excluded: false, times: [0, 1, null] });
+  });
+});
+
+describe('strict order', () => {
+  it('any event in between breaks the chain, except ignored actions', () => {
+    const q: FunnelQuery = { steps: ['a', 'b'], windowMs: 60 * S, order: 'strict' };
+    expect(one('a@0 n@1 b@2', q).deepest).toBe(0);
+    expect(one('a@0 n@1 b@2', { ...q, order: 'ordered' }).deepest).toBe(1);
+    expect(one('a@0 n@1 b@2', { ...q, strictIgnore: ['n'] }).deepest).toBe(1);
+    // a repeat of the current step does not break it
+    expect(one('a@0 a@1 b@2', q).deepest).toBe(1);
+    const log = log1('a@0 n@1 b@2');
+    const f = eventFunnel(log, { ...q, units: true });
+    expect(f.steps[1]?.units?.dropped).toEqual([{ unit: 'u', why: 'strictBroken' }]);
+  });
+});
+
+describe('unordered (any order)', () => {
+  it('counts k of N steps completed within one window', () => {
+    const q: FunnelQuery = { steps: ['a', 'b', 'c'], windowMs: 5 * S, order: 'unordered' };
+    expect(one('b@0 a@1', q, ['c'])).toEqual({ deepest: 1, excluded: false, times: [0, 1, null] });
+    expect(one('c@0 a@10 b@11', q).deepest).toBe(1);
+    expect(one('c@0 b@3 a@5', q).deepest).toBe(2);
+  });
+  it('an exclusion resets progress but does not remove the unit', () => {
+    const q: FunnelQuery = { steps: ['a', 'b', 'c'], windowMs: 60 * S, order: 'unordered', exclusions: [{ action: 'x', from: 0, to: 2 }] };
+    expect(one('a@0 b@1 x@2 c@3', q)).toEqual({ deepest: 1, excluded: false, times: [0, 1, null] });
+  });
+  it('exclusions must span the whole funnel', () => {
+    const log = log1('a@0 b@1 c@2 x@3');
+    expect(caught(() => evaluateFunnelUnits(log, { steps: ['a', 'b', 'c'], order: 'unordered', exclusions: [{ action: 'x', from: 0, to: 1 }] })).path).toEqual(['query', 'exclusions', 0]);
+  });
+});
+
+describe('first-entry rule (Mixpanel uniques)', () => {
+  const q: FunnelQuery = { steps: ['a', 'b'], windowMs: 5 * S, attempt: 'firstEntry' };
+  it('only the first step-1 event starts an attempt; a later step 1 does not reset the window', () => {
+    expect(one('a@0 a@10 b@11', q)).toEqual({ deepest: 0, excluded: false, times: [0, null] });
+    const f = eventFunnel(log1('a@0 a@10 b@11'), { ...q, units: true });
+    expect(f.steps[1]?.units?.dropped).toEqual([{ unit: 'u', why: 'timedOut' }]);
+  });
+  it('an exclusion ends the attempt; the unit keeps its steps and drops with why "excluded"', () => {
+    const qe = { ...q, steps: ['a', 'b', 'c'], windowMs: 60 * S, exclusions: [{ action: 'x', from: 1, to: 2 }] };
+    expect(one('a@0 b@1 x@2 c@3', qe)).toEqual({ deepest: 1, excluded: false, times: [0, 1, null] });
+    const f = eventFunnel(log1('a@0 b@1 x@2 c@3'), { ...qe, units: true });
+    expect(f.steps.map((s) => s.count)).toEqual([1, 1, 0]);
+    expect(f.steps[2]?.units?.dropped).toEqual([{ unit: 'u', why: 'excluded' }]);
+  });
+});
+
+describe('ClickHouse windowFunnel compatibility', () => {
+  const steps = ['a', 'b', 'c', 'd'];
+  it('default semantics: longest chain within the window from its first event', () => {
+    expect(one('a@0 b@1 c@2 b@3 d@4', { steps, windowMs: 60 * S, clickhouse: true }).deepest).toBe(3);
+    expect(one('a@0 b@1 c@2 d@70', { steps, windowMs: 60 * S, clickhouse: true }).deepest).toBe(2);
+  });
+  it('strict_deduplication: "a b c b d" gives level 3 (ClickHouse docs)', () => {
+    expect(one('a@0 b@1 c@2 b@3 d@4', { steps, windowMs: 60 * S, clickhouse: ['strict_deduplication'] }).deepest).toBe(2);
+  });
+  it('strict_order: an event in between stops the walk; repeats such as "a a b b c c" are fine', () => {
+    expect(one('a@0 b@1 z@2 c@3', { steps: ['a', 'b', 'c'], windowMs: 60 * S, clickhouse: ['strict_order'] }).deepest).toBe(1);
+    expect(one('a@0 a@1 b@2 b@3 c@4 c@5', { steps: ['a', 'b', 'c'], windowMs: 60 * S, clickhouse: ['strict_order'] }).deepest).toBe(2);
+  });
+  it('pitfall: [begin, view, begin, pay] under strict_order returns 1', () => {
+    expect(one('begin@0 view@1 begin@2 pay@3', { steps: ['begin', 'view', 'begin', 'pay'], windowMs: 60 * S, clickhouse: ['strict_order'] }).deepest).toBe(0);
+  });
+  it('strict_increase: equal timestamps cannot chain', () => {
+    expect(one('a@0 b@0', { steps: ['a', 'b'], windowMs: 60 * S, clickhouse: true }).deepest).toBe(1);
+    expect(one('a@0 b@0', { steps: ['a', 'b'], windowMs: 60 * S, clickhouse: ['strict_increase'] }).deepest).toBe(0);
+  });
+});
+
+describe('report', () => {
+  const log = ActionLog.fromColumns({
+    unit: ['a', 'a', 'a', 'b', 'b', 'c', 'd', 'd'],
+    time: [0, 60, 120, 0, 30, 0, 0, 4000].map((t) => t * S),
+    action: ['visit', 'signup', 'paid', 'visit', 'signup', 'visit', 'visit', 'signup'],
+  });
+  const q = { steps: ['visit', 'signup', 'paid'], windowMs: 3600 * S };
+  it('counts, rates, drop-off, mean and median times, units with why', () => {
+    const f = eventFunnel(log, { ...q, units: true });
+    expect(f.steps.map((s) => s.count)).toEqual([4, 2, 1]);
+    expect(f.steps.map((s) => s.fromPrevious)).toEqual([null, 0.5, 0.5]);
+    expect(f.steps.map((s) => s.fromStart)).toEqual([1, 0.5, 0.25]);
+    expect(f.steps.map((s) => s.dropped)).toEqual([0, 2, 1]);
+    expect(f.steps[1]?.meanMsFromPrevious).toBe(45 * S);
+    expect(f.steps[1]?.medianMsFromPrevious).toBe(45 * S);
+    expect(f.steps[2]?.meanMsFromPrevious).toBe(60 * S);
+    expect(f.steps[1]?.units?.converted).toEqual(['a', 'b']);
+    expect(f.steps[1]?.units?.dropped).toEqual([
+      { unit: 'c', why: 'neverDidNextStep' },
+      { unit: 'd', why: 'timedOut' },
+    ]);
+    expect(f.conversion).toBe(0.25);
+    expect(f.rules).toMatchObject({ windowMs: 3600 * S, order: 'ordered', attempt: 'posthog', now: null });
+    expect(Object.isFrozen(f.steps[0])).toBe(true);
+  });
+  it('units whose window is still open at now are in progress, not dropped', () => {
+    const f = eventFunnel(log, { ...q, now: 1800 * S, units: true });
+    // c (entered at 0, window open until 3600 s) and b (reached signup) are in progress
+    expect(f.steps[1]?.inProgress).toBe(2);
+    expect(f.steps[1]?.dropped).toBe(0);
+    expect(f.steps[2]?.inProgress).toBe(1);
+    expect(f.steps[2]?.units?.inProgress).toEqual(['b']);
+    expect(f.inProgress).toBe(3);
+  });
+  it('an empty log gives null rates, never NaN', () => {
+    const empty = ActionLog.fromColumns({ unit: [], time: [], action: [], actions: ['visit'] });
+    const f = eventFunnel(empty, { steps: ['visit'] });
+    expect(f.steps[0]).toMatchObject({ count: 0, fromStart: null, meanMsFromPrevious: null, medianMsFromPrevious: null });
+    expect(f.conversion).toBeNull();
+  });
+  it('property filters on steps', () => {
+    const l = ActionLog.fromColumns({ unit: [1, 1, 2, 2], time: [0, 1, 0, 1], action: ['v', 's', 'v', 's'], properties: { plan: ['pro', 'pro', 'free', null] } });
+    expect(eventFunnel(l, { steps: [{ action: 'v', where: { plan: 'pro' } }, 's'] }).steps.map((s) => s.count)).toEqual([1, 1]);
+    expect(eventFunnel(l, { steps: ['v', { action: 's', where: { plan: [null, 'x'] } }] }).steps.map((s) => s.count)).toEqual([2, 1]);
+  });
+});
+
+describe('laws', () => {
+  it('ordered counts never increase along the steps (no optional steps)', () => {
+    fc.assert(
+      fc.property(rowsArb, queryArb('ordered'), (rows, q0) => {
+        const q = { ...q0, steps: q0.steps.map((s) => (typeof s === 'string' ? s : { ...s, optional: false })) };
+        const log = ActionLog.fromColumns({ unit: rows.map((r) => String(r.unit)), time: rows.map((r) => r.time), action: rows.map((r) => r.action), properties: { p: rows.map((r) => r.props.p) } });
+        const c = eventFunnel(log, q).steps.map((s) => s.count);
+        for (let k = 1; k < c.length; k++) expect(c[k]).toBeLessThanOrEqual(c[k - 1] as number);
+      }),
+      { numRuns: 300 },
+    );
+  });
+  it('results do not depend on the input row order, and the same log gives the same result', () => {
+    const kinds = ['ordered', 'strict', 'unordered', 'firstEntry', 'clickhouse'] as const;
+    fc.assert(
+      fc.property(rowsArb, fc.constantFrom(...kinds).chain((k) => queryArb(k)), fc.integer(), (rows, q, seed) => {
+        const shuffled = [...rows];
+        let s = seed >>> 0;
+        for (let i = shuffled.length - 1; i > 0; i--) {
+          s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+          const j = s % (i + 1);
+          [shuffled[i], shuffled[j]] = [shuffled[j] as (typeof rows)[number], shuffled[i] as (typeof rows)[number]];
+        }
+        const build = (rs: typeof rows) => ActionLog.fromColumns({ unit: rs.map((r) => String(r.unit)), time: rs.map((r) => r.time), action: rs.map((r) => r.action), properties: { p: rs.map((r) => r.props.p) } });
+        const count = (rs: typeof rows) => {
+          const f = eventFunnel(build(rs), { ...q, units: true });
+          return f.steps.map((st) => ({ count: st.count, mean: st.meanMsFromPrevious, median: st.medianMsFromPrevious, converted: [...(st.units?.converted ?? [])].sort() }));
+        };
+        expect(count(shuffled)).toEqual(count(rows));
+        expect(count(rows)).toEqual(count(rows));
+      }),
+      { numRuns: 400 },
+    );
+  });
+  it('does not mutate its inputs', () => {
+    const unit = [2, 1, 2];
+    const time = [5, 3, 1];
+    const action = ['b', 'a', 'a'];
+    const log = ActionLog.fromColumns({ unit, time, action });
+    eventFunnel(log, { steps: ['a', 'b'] });
+    expect([unit, time, action]).toEqual([[2, 1, 2], [5, 3, 1], ['b', 'a', 'a']]);
+  });
+});
+
+describe('bad input', () => {
+  const log = log1('a@0 b@1');
+  it('unknown step actions name the step', () => {
+    expect(caught(() => eventFunnel(log, { steps: ['a', 'nope'] }))).toEqual({ code: 'UNKNOWN_ACTION', path: ['query', 'steps', 1, 'action'] });
+    expect(caught(() => eventFunnel(log, { steps: ['a', { action: ['b', 'nope'] }] }))).toEqual({ code: 'UNKNOWN_ACTION', path: ['query', 'steps', 1, 'action', 1] });
+  });
+  it('negative windows, more than 64 steps, bad exclusion ranges, misplaced optional steps', () => {
+    expect(caught(() => eventFunnel(log, { steps: ['a'], windowMs: -1 })).path).toEqual(['query', 'windowMs']);
+    expect(caught(() => eventFunnel(log, { steps: new Array(65).fill('a') })).path).toEqual(['query', 'steps']);
+    expect(evaluateFunnelUnits(log, { steps: new Array(64).fill('a') }).stepCount).toBe(64);
+    expect(caught(() => eventFunnel(log, { steps: ['a', 'b'], exclusions: [{ action: 'a', from: 1, to: 1 }] })).path).toEqual(['query', 'exclusions', 0]);
+    expect(caught(() => eventFunnel(log, { steps: ['a', { action: 'b', optional: true }] })).path).toEqual(['query', 'steps', 1, 'optional']);
+    expect(caught(() => eventFunnel(log, { steps: ['a'], clickhouse: true, order: 'strict' })).path).toEqual(['query', 'order']);
+    expect(caught(() => eventFunnel(log, { steps: [] })).code).toBe('INVALID_OPTION');
+  });
+});
