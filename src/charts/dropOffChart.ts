@@ -9,7 +9,7 @@ import type { ChartReasonCount } from './funnelChart.js';
  * @category Charts
  * @since 0.1.0
  */
-export interface DropOffStage {
+export interface DropOffChartStage {
   /** The stage's name. */
   readonly label: string;
   /** Lost deals by reason. Deals with no recorded reason go in `unknown`. */
@@ -28,7 +28,7 @@ export interface DropOffStage {
  */
 export interface DropOffChartData {
   /** The stages, first to last. */
-  readonly stages: ReadonlyArray<DropOffStage>;
+  readonly stages: ReadonlyArray<DropOffChartStage>;
   /** Chart title (default `"Where deals are lost, and why"`). */
   readonly title?: string | undefined;
   /** A line under the title. */

@@ -5,7 +5,7 @@ export type { ChartReasonCount, FunnelChartData, FunnelChartOptions, FunnelChart
 export { segmentComparisonChart } from './segmentComparisonChart.js';
 export type { SegmentComparisonChartData, SegmentComparisonChartOptions, SegmentFunnel } from './segmentComparisonChart.js';
 export { dropOffChart } from './dropOffChart.js';
-export type { DropOffChartData, DropOffChartOptions, DropOffStage } from './dropOffChart.js';
+export type { DropOffChartData, DropOffChartOptions, DropOffChartStage } from './dropOffChart.js';
 export { timeInStageChart } from './timeInStageChart.js';
 export type { TimeInStageChartData, TimeInStageChartOptions, TimeInStageRow } from './timeInStageChart.js';
 export { stuckDealsChart } from './stuckDealsChart.js';

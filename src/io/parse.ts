@@ -29,12 +29,22 @@ function expectedOf(issue: z.core.$ZodIssue): string {
     case 'too_big':
       return `${issue.origin} ${issue.inclusive === false ? '<' : '≤'} ${String(issue.maximum)}`;
     case 'invalid_format':
-      return issue.message.startsWith('Invalid') ? `a ${issue.format} string` : issue.message;
+      return issue.message;
     case 'invalid_union':
       return 'one of the accepted forms';
     default:
       return issue.message;
   }
+}
+
+/**
+ * Our own issue messages for zod's built-in checks. zod's English locale describes the received value
+ * with `String(…)`, which throws on hostile objects (a null-prototype object with a `constructor`
+ * key); messages are rebuilt from the issue's fields by `expectedOf` anyway. @internal
+ */
+function safeMessage(issue: { readonly code?: string | undefined; readonly format?: unknown }): string {
+  if (issue.code === 'invalid_format' && typeof issue.format === 'string') return `a ${issue.format} string`;
+  return `a valid value (${issue.code ?? 'invalid'})`;
 }
 
 function codeOf(issue: z.core.$ZodIssue, fallback: FunnelErrorCode): FunnelErrorCode {
@@ -74,7 +84,7 @@ export function safeParseWith<S extends z.ZodType>(
 ): SafeParseResult<z.infer<S>> {
   let result: z.ZodSafeParseResult<z.infer<S>>;
   try {
-    result = schema.safeParse(input, { reportInput: true });
+    result = schema.safeParse(input, { reportInput: true, error: safeMessage });
   } catch (cause) {
     return {
       success: false,
@@ -86,7 +96,16 @@ export function safeParseWith<S extends z.ZodType>(
     };
   }
   if (result.success) return { success: true, data: result.data };
-  const issues = toIssues(result.error.issues, prefix);
+  let rawIssues: ReadonlyArray<z.core.$ZodIssue>;
+  try {
+    rawIssues = result.error.issues;
+  } catch (cause) {
+    return {
+      success: false,
+      error: new FunnelError('INVALID_INPUT', `expected ${what} made of plain data at ${formatPath(prefix)}`, { path: prefix, expected: `${what} made of plain data`, cause }),
+    };
+  }
+  const issues = toIssues(rawIssues, prefix);
   const first = issues[0];
   const code = first === undefined ? fallback : codeOf(first.raw, fallback);
   const head = first?.issue;

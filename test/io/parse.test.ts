@@ -147,3 +147,12 @@ describe('laws', () => {
     },
   );
 });
+
+describe('hostile objects zod cannot describe', () => {
+  it('a null-prototype object with a constructor key is a FunnelError, not a TypeError', () => {
+    const v = { id: Object.assign(Object.create(null) as object, { constructor: { name: Object.create(null) as object } }) };
+    const e = errorOf(() => parseDeal(v));
+    expect(e.name).toBe('FunnelError');
+    expect(e.path[0]).toBe('id');
+  });
+});
