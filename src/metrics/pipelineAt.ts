@@ -6,6 +6,7 @@ import { DEAL_OPEN, type DealTable } from '../io/dealTable.js';
 import { groupDeals, type DealGroupBy } from '../io/groupDeals.js';
 import type { Money } from '../model/money.js';
 import type { TimestampInput } from '../model/time.js';
+import { openDeals, type OpenDeals } from './dealDerived.js';
 import { amountAfterRow, lastRowAt, tableFacts } from './dealStateAt.js';
 import { moneyCells, type MoneyCells } from './moneyCells.js';
 
@@ -90,9 +91,9 @@ export interface PipelineAtReport {
  * At or after the table's last event (creation or history row) the deals' current columns are read
  * directly (the current state is the state after the last event).
  *
- * Cost: O(deals × log(history rows per deal)) for a past date; one pass over the deal columns at or
- * after the last event (a few ms for 1M deals; the first call on a table also scans it once to find
- * its last event).
+ * Cost: O(deals × log(history rows per deal)) for a past date; at or after the last event, one pass
+ * over the open deals (their stage, currency and amount are compacted once per table and cached; the first call on a
+ * table also scans it once to find its last event).
  *
  * @param table - the deals
  * @param at - the instant
@@ -131,7 +132,8 @@ export function pipelineAt(table: DealTable, at: TimestampInput, options: Pipeli
   const money = moneyCells(G * S * Math.max(C, 1) * 2, facts.absAmountBound);
   // at or after the table's last event, every deal is in its current state: read the columns only
   const current = t >= facts.lastEvent;
-  accumulateOpen(table, t, current, groups === null ? null : groups.index, S, C, TOTAL, counts, money);
+  if (current && groups === null && money.num !== null) accumulateCurrent(openDeals(table), C, counts, money.num);
+  else accumulateOpen(table, t, current, groups === null ? null : groups.index, S, C, TOTAL, counts, money);
   const order = [...table.currencies.keys()].sort((a, b) => ((table.currencies[a] as string) < (table.currencies[b] as string) ? -1 : 1));
   const openStages = table.funnel.stages.map((s, i) => [s, i] as const).filter(([s]) => s.category === 'open');
   const groupOut = (g: number, key: string | null): PipelineGroup => {
@@ -227,6 +229,26 @@ function accumulateOpen(
         }
       }
       if (slot === TOTAL) break;
+    }
+  }
+}
+
+/**
+ * The fast path of {@link pipelineAt}: the current state, no grouping, sums provably exact as doubles.
+ * One pass over the cached compacted columns of the open deals.
+ */
+function accumulateCurrent(open: OpenDeals, C: number, counts: Float64Array, num: Float64Array): void {
+  const { stage, currency, amount } = open;
+  const n = stage.length;
+  for (let j = 0; j < n; j++) {
+    const s = stage[j] as number;
+    counts[s] = (counts[s] as number) + 1;
+    const ci = currency[j] as number;
+    const amt = amount[j] as number;
+    if (ci >= 0 && amt === amt) {
+      const m = (s * C + ci) * 2;
+      num[m] = (num[m] as number) + amt;
+      num[m + 1] = (num[m + 1] as number) + 1;
     }
   }
 }

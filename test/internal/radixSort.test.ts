@@ -1,0 +1,29 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { sortNonNegativeInPlace } from '../../src/internal/radixSort.js';
+
+describe('sortNonNegativeInPlace', () => {
+  test.prop([fc.array(fc.oneof(fc.integer({ min: 0, max: 2 ** 40 }), fc.double({ min: 0, max: 1e300, noNaN: true })), { minLength: 4096, maxLength: 6000 })], { numRuns: 20 })(
+    'gives the native order for non-negative numbers (radix path)',
+    (xs) => {
+      const a = Float64Array.from(xs);
+      const expected = Float64Array.from(xs).sort();
+      sortNonNegativeInPlace(a);
+      expect(Array.from(a)).toEqual(Array.from(expected));
+    },
+  );
+  test.prop([fc.array(fc.double(), { minLength: 0, maxLength: 5000 })], { numRuns: 20 })('falls back to the native sort for any doubles', (xs) => {
+    const a = Float64Array.from(xs);
+    const expected = Float64Array.from(xs).sort();
+    sortNonNegativeInPlace(a);
+    expect(Array.from(a)).toEqual(Array.from(expected));
+  });
+  test.prop([fc.integer({ min: 4096, max: 5000 }), fc.integer({ min: 0, max: 1000 })], { numRuns: 5 })('sorts a subarray in place, leaving the rest', (n, off) => {
+    const buf = new Float64Array(off + n + 3).fill(7);
+    const sub = buf.subarray(off, off + n);
+    for (let i = 0; i < n; i++) sub[i] = (i * 7919) % 1000;
+    sortNonNegativeInPlace(sub);
+    for (let i = 1; i < n; i++) expect(sub[i - 1] as number).toBeLessThanOrEqual(sub[i] as number);
+    expect(buf[off + n]).toBe(7);
+  });
+});
