@@ -60,7 +60,20 @@ function parseCanonical(s: string): number {
   const se = digits(s, 17, 19);
   const ms = digits(s, 20, 23);
   if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo) && h <= 23 && mi <= 59 && se <= 59) || Number.isNaN(y + ms)) return Date.parse(s);
-  return Date.UTC(y, mo - 1, d, h, mi, se, ms);
+  return daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + se) * 1000 + ms;
+}
+
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`): plain integer
+ * arithmetic, no `Date.UTC` call (which also maps years 0–99 to 1900–1999, unlike ISO strings).
+ */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
 /**

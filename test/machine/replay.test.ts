@@ -161,4 +161,19 @@ describe('replay laws', () => {
     expect(r.deals).toEqual([...byId.values()].sort((x, y) => (x.id < y.id ? -1 : 1)));
     expect(r.counts.rejected).toBe(rejected);
   });
+
+  it('long deals (past the id-scan and insertion-sort limits): duplicates found, shuffled = ordered, continuing a long deal', () => {
+    const rows: CustomerAction[] = [a('x00', 'request.submitted', '2026-03-01T00:00:00Z')];
+    for (let k = 1; k < 50; k++) rows.push(a(`x${String(k).padStart(2, '0')}`, k % 2 === 0 ? 'call.answered' : 'email.opened', new Date(Date.UTC(2026, 2, 1, k)).toISOString()));
+    for (const k of [3, 17, 18, 40]) rows.push(a(`x${String(k).padStart(2, '0')}`, 'call.answered', new Date(Date.UTC(2026, 2, 5, k)).toISOString())); // repeated ids, later
+    const shuffled = rows.map((x, k) => ({ x, k: (k * 37) % rows.length })).sort((p, q) => p.k - q.k).map((p) => p.x);
+    const r = replay(b2b, rows);
+    expect(r.counts).toMatchObject({ actions: 54, applied: 50, duplicates: 4, rejected: 0 });
+    expect(replay(b2b, shuffled).deals).toEqual(r.deals);
+    // continue from the 50-action deal: its ids are known (set built from deal.actions), new ones apply
+    const more = [a('x10', 'call.answered', '2026-04-01'), a('y1', 'call.answered', '2026-04-02'), a('y1', 'call.answered', '2026-04-03')];
+    const r2 = replay(b2b, more, { deals: r.deals });
+    expect(r2.counts).toMatchObject({ applied: 1, duplicates: 2 });
+    expect(r2.deals[0]?.actions.length).toBe(51);
+  });
 });
