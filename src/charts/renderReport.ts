@@ -174,7 +174,7 @@ const DEFINITIONS: Record<ReportSectionName, ReadonlyArray<[string, string]>> = 
     ['Share of first stage', 'Deals of the segment that reached the stage ÷ deals of the segment at the first stage.'],
     ['Step', 'Conversion from the previous stage within the segment.'],
     ['★ significant', 'The step conversion differs from the baseline segment at the stated significance level (two-proportion test).'],
-    ['Path', 'The exact sequence of stages a deal went through; win rate = won ÷ closed among deals on that path.'],
+    ['Path', 'The sequence of steps a deal went through (in the report: the first distinct customer action types, in order); win rate = won ÷ closed among deals on that path.'],
   ],
   trend: [
     ['Conversion by entry period', 'Deals created in the period that reached the target stage ÷ deals created in the period, at the as-of time.'],

@@ -1,38 +1,51 @@
 /**
- * `funnelwise demo`: generates the seeded synthetic B2B dataset, assigns each lead to a segment by its
- * action path, replays the customer actions through each segment's funnel (silence rules at `now`)
- * and prints the stage distribution, per-segment counts and the audit trail of one deal.
+ * `funnelwise demo [--seed N] [--deals N] [--out report.html]`: generates the seeded synthetic B2B
+ * dataset, assigns each lead to a segment by its action path, replays the customer actions through each
+ * segment's funnel (silence rules at `now`) and prints the stage distribution, per-segment counts, the
+ * audit trail of two deals and the key numbers (win rate, conversion, forecast P10/P50/P90); then writes
+ * the HTML report of the same dataset (`funnelwise report` with no file) and says where it is.
  * Output is deterministic for a seed (no timings, no clock).
  */
+import type { ReportInput, ReportMetric } from '../charts/index.js';
 import type { CustomerAction, Transition } from '../model/index.js';
 import { scoreLead } from '../segments/index.js';
 import { generateB2BDataset, replayB2BDataset } from '../synthetic/index.js';
+import { runReport } from './report.js';
 
 /** Options of the demo, from the command line. */
 export interface DemoOptions {
   readonly seed: number;
   readonly deals: number;
+  /** Where the HTML report goes (default `funnelwise-report.html` in the working directory). */
+  readonly out: string;
 }
 
-/** Parses `--seed N --deals N`; returns an error message for anything else. */
+/** Parses `--seed N --deals N --out path`; returns an error message for anything else. */
 export function parseDemoArgs(args: ReadonlyArray<string>): DemoOptions | string {
   let seed = 1;
   let deals = 3000;
+  let out = 'funnelwise-report.html';
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
     const raw = args[i + 1];
     const value = raw === undefined ? Number.NaN : Number(raw);
-    if (flag === '--seed' || flag === '--deals') {
-      if (!Number.isSafeInteger(value) || value < 0 || (flag === '--deals' && value > 1_000_000)) {
+    if (flag === '--out') {
+      if (raw === undefined || raw.startsWith('--')) return `expected a path after --out; ${USAGE}`;
+      out = raw;
+      i++;
+    } else if (flag === '--seed' || flag === '--deals') {
+      if (!Number.isSafeInteger(value) || value < 0 || (flag === '--deals' && (value < 1 || value > 1_000_000))) {
         return `expected a whole number after ${flag}, received ${JSON.stringify(raw ?? '')}`;
       }
       if (flag === '--seed') seed = value;
       else deals = value;
       i++;
-    } else return `unknown option ${JSON.stringify(flag)}; usage: funnelwise demo [--seed N] [--deals N]`;
+    } else return `unknown option ${JSON.stringify(flag)}; ${USAGE}`;
   }
-  return { seed, deals };
+  return { seed, deals, out };
 }
+
+const USAGE = 'usage: funnelwise demo [--seed N] [--deals N] [--out report.html]';
 
 const BAR = 28;
 function bar(n: number, max: number): string {
@@ -60,7 +73,14 @@ function causeOf(t: Transition, actions: ReadonlyMap<string, CustomerAction>): s
   return `command ${c.command}`;
 }
 
-/** Runs the demo and returns its text. */
+function metric(input: ReportInput, label: string): ReportMetric['value'] | undefined {
+  return input.health?.find((m) => m.label === label)?.value;
+}
+function amount(v: ReportMetric['value'] | undefined): string {
+  return v !== null && typeof v === 'object' ? `${Number(v.amount).toLocaleString('en-US', { maximumFractionDigits: 0 })} ${v.currency}` : '–';
+}
+
+/** Runs the demo: returns its text, and writes the HTML report to `options.out`. Throws an Error when the report cannot be written. */
 export function runDemo(options: DemoOptions): string {
   const ds = generateB2BDataset({ seed: options.seed, deals: options.deals });
   const out: string[] = [];
@@ -152,5 +172,35 @@ export function runDemo(options: DemoOptions): string {
     }
     line();
   }
+  // 6. The key numbers, from the HTML report of the same dataset (general funnel, `funnelwise report`).
+  const report = runReport({ file: null, funnel: null, out: options.out, seed: options.seed, deals: options.deals }, () => undefined);
+  const input = report.input;
+  line('KEY NUMBERS (the HTML report: all deals replayed through the general funnel; definitions in the report)');
+  const wonCount = metric(input, 'Won');
+  const lost = metric(input, 'Lost');
+  const winRate = metric(input, 'Win rate');
+  line(`  win rate (won ÷ closed)          ${typeof winRate === 'number' ? `${(100 * winRate).toFixed(1)}%` : '–'} (${String(wonCount)} won of ${Number(wonCount) + Number(lost)} closed)`);
+  const first = input.funnel?.stages[0];
+  const last = input.funnel?.stages.at(-1);
+  if (first !== undefined && last !== undefined) {
+    line(`  conversion to won (won ÷ deals)  ${pct(Number(wonCount), Number(metric(input, 'Deals'))).trim()} (${String(wonCount)} of ${String(metric(input, 'Deals'))} deals)`);
+    line(`  conversion by stage (reached ÷ reached the previous stage; ${first.label}: ${num(first.count)})`);
+  }
+  for (const s of input.funnel?.stages.slice(1) ?? []) line(`    → ${s.label.padEnd(28)} ${String(s.count).padStart(6)}  step ${s.conversionFromPrevious === null || s.conversionFromPrevious === undefined ? '  –  ' : `${(100 * s.conversionFromPrevious).toFixed(1).padStart(5)}%`}`);
+  const median = metric(input, 'Median time to close');
+  line(`  median time to close (won deals) ${typeof median === 'number' ? `${median.toFixed(1)} days` : '–'}`);
+  line(`  open pipeline                    ${amount(input.health?.find((m) => m.label.startsWith('Open pipeline'))?.value)}`);
+  const fm = input.forecastMetrics ?? [];
+  const p50 = fm[0];
+  if (p50 !== undefined) {
+    line(`  forecast, revenue won ${p50.label.replace(/^P50 revenue /, '')} (seeded simulation, seed ${options.seed}):`);
+    line(`    P10 ${amount(fm[1]?.value)} · P50 ${amount(p50.value)} · P90 ${amount(fm[2]?.value)}`);
+  } else line(`  forecast: ${input.missing?.find((m) => m.section === 'forecast')?.reason ?? 'not available'}`);
+  const bottleneck = input.dropOff?.subtitle?.match(/bottleneck: (.*)$/)?.[1];
+  if (bottleneck !== undefined) line(`  drop-off bottleneck              ${bottleneck}`);
+  line(`  stuck deals                      ${num(input.stuckDeals?.length ?? 0)} open deals over their stage's threshold`);
+  line();
+  line(`HTML report written to ${report.path}`);
+  line('  open it in a browser: health, funnel, drop-off and reasons, stuck deals, segments and paths, trends and time to close, forecast and backtest');
   return `${out.join('\n').trimEnd()}\n`;
 }

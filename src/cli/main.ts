@@ -1,5 +1,5 @@
 /**
- * The command-line tool: `funnelwise demo [--seed N] [--deals N]` and
+ * The command-line tool: `funnelwise demo [--seed N] [--deals N] [--out report.html]` and
  * `funnelwise report [file.csv] [--funnel funnel.json] [--out report.html]`. Not part of the library API.
  */
 import { parseDemoArgs, runDemo } from './demo.js';
@@ -14,7 +14,12 @@ if (command === 'report') {
     process.stderr.write(`funnelwise: ${options}\n`);
     process.exit(2);
   }
-  process.stdout.write(runDemo(options));
+  try {
+    process.stdout.write(runDemo(options));
+  } catch (e) {
+    process.stderr.write(`funnelwise: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  }
 } else {
   process.stderr.write(`funnelwise: unknown command ${JSON.stringify(command)}; try "funnelwise demo" or "funnelwise report"\n`);
   process.exit(2);

@@ -6,11 +6,11 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { renderReport } from '../charts/index.js';
+import { renderReport, type ReportInput } from '../charts/index.js';
 import { isFunnelError } from '../errors/index.js';
 import { DealTable, defineFunnel, loadDealsCsv, parseCsv, parseFunnel, type CsvProblem, type LoadDealsCsvOptions } from '../io/index.js';
 import { replay } from '../machine/index.js';
-import type { Funnel } from '../model/index.js';
+import type { CustomerAction, Funnel } from '../model/index.js';
 import { generateB2BDataset } from '../synthetic/index.js';
 import { reportInputFromTable } from './reportData.js';
 
@@ -163,7 +163,7 @@ function loadCsv(path: string, funnelPath: string | null, say: (m: string) => vo
 }
 
 /** The built-in synthetic dataset, replayed through its general funnel. */
-function loadSynthetic(seed: number, deals: number, say: (m: string) => void): { table: DealTable; source: string; now: number } {
+function loadSynthetic(seed: number, deals: number, say: (m: string) => void): { table: DealTable; source: string; now: number; actionsByDeal: Map<string, CustomerAction[]> } {
   say(`generating the synthetic B2B dataset (seed ${seed}, ${deals} deals)`);
   const ds = generateB2BDataset({ seed, deals });
   const truth = new Map(ds.deals.map((d) => [d.dealId, d]));
@@ -180,13 +180,27 @@ function loadSynthetic(seed: number, deals: number, say: (m: string) => void): {
     },
   );
   const table = DealTable.fromRows(result.deals, ds.funnel);
-  return { table, source: `built-in synthetic B2B dataset (seed ${seed})`, now: Date.parse(ds.now) };
+  const actionsByDeal = new Map<string, CustomerAction[]>();
+  for (const a of ds.actions) {
+    if (a.dealId === undefined) continue;
+    const list = actionsByDeal.get(a.dealId);
+    if (list === undefined) actionsByDeal.set(a.dealId, [a]);
+    else list.push(a);
+  }
+  return { table, source: `built-in synthetic B2B dataset (seed ${seed})`, now: Date.parse(ds.now), actionsByDeal };
 }
 
-/** Runs the report command; returns the path written. Throws an Error with a clear message for bad input. */
-export function runReport(options: ReportOptions, say: (message: string) => void): { path: string; deals: number } {
-  const src = options.file === null ? loadSynthetic(options.seed, options.deals, say) : loadCsv(options.file, options.funnel, say);
-  const input = reportInputFromTable(src.table, { now: src.now, source: src.source, progress: (m) => say(`computing ${m}`) });
+/** Runs the report command; returns the path written and the report's input (for the demo's terminal summary). Throws an Error with a clear message for bad input. */
+export function runReport(options: ReportOptions, say: (message: string) => void): { path: string; deals: number; input: ReportInput } {
+  const src: { table: DealTable; source: string; now: number; actionsByDeal?: Map<string, CustomerAction[]> } =
+    options.file === null ? loadSynthetic(options.seed, options.deals, say) : loadCsv(options.file, options.funnel, say);
+  const input = reportInputFromTable(src.table, {
+    now: src.now,
+    source: src.source,
+    seed: options.seed,
+    ...(src.actionsByDeal !== undefined ? { actionsByDeal: src.actionsByDeal } : {}),
+    progress: (m) => say(`computing ${m}`),
+  });
   say('rendering the HTML report');
   const html = renderReport(input);
   const path = resolve(options.out);
@@ -195,7 +209,7 @@ export function runReport(options: ReportOptions, say: (message: string) => void
   } catch (e) {
     throw new Error(`cannot write ${JSON.stringify(path)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  return { path, deals: src.table.size };
+  return { path, deals: src.table.size, input };
 }
 
 /** The command's entry point: prints errors as one line and returns the exit code. */

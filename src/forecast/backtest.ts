@@ -92,6 +92,8 @@ export interface BacktestForecast {
   readonly point: Money;
   /** P10, when the forecaster gives a range. */
   readonly p10: Money | null;
+  /** Median (P50), when the forecaster gives a range. */
+  readonly p50: Money | null;
   /** P90, when the forecaster gives a range. */
   readonly p90: Money | null;
 }
@@ -310,13 +312,13 @@ export function backtest(table: DealTable, options: BacktestOptions = {}): Backt
     const open = openDeals(past, at);
     const { position } = stageOrder(past);
     const row: BacktestForecast[] = [];
-    const put = (f: BacktestForecaster, point: number, p10: number | null = null, p90: number | null = null): void => {
+    const put = (f: BacktestForecaster, point: number, p10: number | null = null, p90: number | null = null, p50: number | null = null): void => {
       const e = fc.get(f);
       if (e === undefined) return;
       e.point.push(point);
       e.p10.push(p10 ?? point);
       e.p90.push(p90 ?? point);
-      row.push({ forecaster: f, point: moneyOut(point, currency), p10: p10 === null ? null : moneyOut(p10, currency), p90: p90 === null ? null : moneyOut(p90, currency) });
+      row.push({ forecaster: f, point: moneyOut(point, currency), p10: p10 === null ? null : moneyOut(p10, currency), p50: p50 === null ? null : moneyOut(p50, currency), p90: p90 === null ? null : moneyOut(p90, currency) });
     };
     // outcomes of the open deals in the full table
     const outcome = open.map((i) => {
@@ -365,7 +367,7 @@ export function backtest(table: DealTable, options: BacktestOptions = {}): Backt
       } else if (f === 'survival') {
         const r = forecastRevenue(past, { now: at, until: end, currency, simulations, seed, minSample });
         const toMinor = (m: Money): number => moneyIn(m, ['forecast']).minor;
-        put(f, toMinor(r.mean), toMinor(r.p10), toMinor(r.p90));
+        put(f, toMinor(r.mean), toMinor(r.p10), toMinor(r.p90), toMinor(r.p50));
         const model = buildCloseModel(past, at, minSample);
         const h = days(end - at);
         open.forEach((i, j) => {

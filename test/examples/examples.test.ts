@@ -56,3 +56,36 @@ describe('examples/charts.ts', () => {
     expect(JSON.parse(r['vegaLite'] as string).$schema).toBe('https://vega.github.io/schema/vega-lite/v5.json');
   });
 });
+
+describe('examples/crm-webhook-service.ts', () => {
+  it('validates payloads, applies actions, persists the deal and queues effects; rejects what the funnel forbids', async () => {
+    const { main } = (await import(join(dir, 'crm-webhook-service.ts'))) as { main: () => { log: string[]; stage: string; effects: string[] } };
+    const r = main();
+    expect(r.log[0]).toBe('200 moved: request → answered');
+    expect(r.log[1]).toBe('202 duplicate: answered → answered'); // the retried webhook changes nothing
+    expect(r.log[2]).toBe('200 moved: answered → proposal');
+    expect(r.log[3]).toMatch(/^409 MISSING_REQUIRED: stage "invoice" requires the deal attribute\(s\) billingAddress$/);
+    expect(r.log[4]).toMatch(/^400 .*at/);
+    expect(r.log[5]).toBe('404 no deal d9');
+    expect(r.stage).toBe('proposal');
+    expect(r.effects).toEqual(['d1/onEnter:answered/2026-03-02T10:00:00.000Z/email.send {"template":"thanks-for-the-call"}']);
+  });
+});
+
+describe('examples/notebook.ts', () => {
+  it('runs the notebook cells on the inline CSV', async () => {
+    const { main } = (await import(join(dir, 'notebook.ts'))) as {
+      main: () => { deals: number; reached: number[]; winRate: number; engagingLossRate: number; wonWithin30Days: number; naiveWonWithin30Days: number; vegaLite: string; svg: string };
+    };
+    const r = main();
+    expect(r.deals).toBe(12);
+    expect(r.reached).toEqual([12, 10, 5]); // prospecting (all), engaging (not N10, N12), won
+    expect(r.winRate).toBe(5 / 8);
+    expect(r.engagingLossRate).toBe(3 / 10);
+    // Aalen–Johansen by hand: 10 deals at risk; won at 17 d (1/10), won at 22 d (0.9 × 1/9) → 0.2 by day 30
+    expect(r.wonWithin30Days).toBeCloseTo(0.2, 12);
+    expect(r.naiveWonWithin30Days).toBe(0.25);
+    expect(JSON.parse(r.vegaLite).$schema).toBe('https://vega.github.io/schema/vega-lite/v5.json');
+    expect(r.svg).toMatch(/^<svg[^>]+role="img"/);
+  });
+});

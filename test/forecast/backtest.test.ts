@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backtest, DealTable } from '../../src/index.js';
+import { backtest, DealTable, dealTableAsOf, forecastRevenue } from '../../src/index.js';
 import { funnel } from './fixtures.js';
 
 const d = (s: string): number => Date.parse(s);
@@ -29,6 +29,14 @@ describe('backtest', () => {
     // Jan 31 open: b (lead, 200 × 0.1) + x (offer, 50 × 0.5) = 45; Feb 28: e (lead, 400 × 0.1) + x = 65
     const w = r.origins.map((o) => o.forecasts.find((f) => f.forecaster === 'weightedConfigured')!.point.amount);
     expect(w).toEqual(['45.00', '65.00']);
+    // point forecasters give no range
+    expect(r.origins[0]!.forecasts.map((f) => [f.p10, f.p50, f.p90])).toEqual([[null, null, null], [null, null, null], [null, null, null]]);
+  });
+  it('the survival forecaster gives the P50 of the same forecast as forecastRevenue as of the origin', () => {
+    const s = backtest(table, { origins: ['2026-01-31'], forecasters: ['survival'], minSample: 1, simulations: 200, seed: 7 });
+    const f = s.origins[0]!.forecasts[0]!;
+    const direct = forecastRevenue(dealTableAsOf(table, '2026-01-31T23:59:59.999Z'), { now: '2026-01-31T23:59:59.999Z', until: '2026-02-28T23:59:59.999Z', currency: 'EUR', simulations: 200, seed: 7, minSample: 1 });
+    expect([f.p10, f.p50, f.p90]).toEqual([direct.p10, direct.p50, direct.p90]);
   });
   it('the comparison table, best WAPE first', () => {
     // naive: |500−100| + |400−500| = 500 → 500/900; runRate: 450 + 100 = 550/900; weighted: 455 + 335 = 790/900
