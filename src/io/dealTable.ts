@@ -477,6 +477,38 @@ function checkUniqueIds(ids: readonly string[], path: string): void {
 
 const EMPTY_ATTRS: Readonly<Record<string, unknown>> = Object.freeze({});
 
+/**
+ * Fresh per-deal columns for `n` deals (ids, times, stage, status, money, segment, lost reason,
+ * attributes), shared by the table builders. @internal
+ */
+export function allocateDealColumns(n: number): {
+  dealIds: string[];
+  createdAt: Float64Array;
+  stage: Int32Array;
+  status: Uint8Array;
+  lostAtStage: Int32Array;
+  closedAt: Float64Array;
+  amountMinor: Float64Array;
+  currencyIndex: Int32Array;
+  segment: Int32Array;
+  lostReason: Int32Array;
+  attributes: Readonly<Record<string, unknown>>[];
+} {
+  return {
+    dealIds: new Array<string>(n),
+    createdAt: new Float64Array(n),
+    stage: new Int32Array(n),
+    status: new Uint8Array(n),
+    lostAtStage: new Int32Array(n),
+    closedAt: new Float64Array(n),
+    amountMinor: new Float64Array(n),
+    currencyIndex: new Int32Array(n),
+    segment: new Int32Array(n),
+    lostReason: new Int32Array(n),
+    attributes: new Array<Readonly<Record<string, unknown>>>(n),
+  };
+}
+
 function fromRows(deals: ReadonlyArray<Deal | DealInput>, funnel: Funnel, options: DealTableRowsOptions = {}): DealTable {
   checkFunnel(funnel);
   if (!Array.isArray(deals)) fail('INVALID_INPUT', 'an array of deals', deals, ['deals']);
@@ -486,17 +518,7 @@ function fromRows(deals: ReadonlyArray<Deal | DealInput>, funnel: Funnel, option
   const currencies = new Interner();
   const segments = new Interner();
   const lostReasons = new Interner();
-  const dealIds: string[] = new Array<string>(n);
-  const createdAt = new Float64Array(n);
-  const stage = new Int32Array(n);
-  const status = new Uint8Array(n);
-  const lostAtStage = new Int32Array(n);
-  const closedAt = new Float64Array(n);
-  const amountMinor = new Float64Array(n);
-  const currencyIndex = new Int32Array(n);
-  const segment = new Int32Array(n);
-  const lostReason = new Int32Array(n);
-  const attributes: Readonly<Record<string, unknown>>[] = new Array<Readonly<Record<string, unknown>>>(n);
+  const { dealIds, createdAt, stage, status, lostAtStage, closedAt, amountMinor, currencyIndex, segment, lostReason, attributes } = allocateDealColumns(n);
   const hasHistory = new Uint8Array(n);
   const hDeal: number[] = [];
   const hFrom: number[] = [];

@@ -1,6 +1,6 @@
 import { fail } from '../errors/FunnelError.js';
 import type { TimestampInput } from '../model/time.js';
-import { DEAL_LOST, DEAL_OPEN, type DealTable } from './dealTable.js';
+import { allocateDealColumns, DEAL_LOST, DEAL_OPEN, type DealTable } from './dealTable.js';
 import { toEpochMs } from '../internal/time.js';
 
 /**
@@ -56,17 +56,7 @@ export function dealTableAsOf(table: DealTable, at: TimestampInput): DealTable {
   }
   const m = keep.length;
   const cat = table.funnel.stages.map((s) => s.category);
-  const dealIds: string[] = new Array<string>(m);
-  const createdAt = new Float64Array(m);
-  const stage = new Int32Array(m);
-  const status = new Uint8Array(m);
-  const lostAtStage = new Int32Array(m);
-  const closedAt = new Float64Array(m);
-  const amountMinor = new Float64Array(m);
-  const currencyIndex = new Int32Array(m);
-  const segment = new Int32Array(m);
-  const lostReason = new Int32Array(m);
-  const attributes: Readonly<Record<string, unknown>>[] = new Array<Readonly<Record<string, unknown>>>(m);
+  const { dealIds, createdAt, stage, status, lostAtStage, closedAt, amountMinor, currencyIndex, segment, lostReason, attributes } = allocateDealColumns(m);
   const start = new Int32Array(m + 1);
   const hFrom = new Int32Array(rows);
   const hTo = new Int32Array(rows);

@@ -1,31 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { conversion, DEAL_LOST, DEAL_WON, defineFunnel, isFunnelError, loadDealsCsv, type LoadDealsCsvOptions } from '../../src/index.js';
 import { describeDataset, readDataset } from '../support/datasets.js';
+import { mavenCsvOptions, mavenFunnel } from '../support/maven.js';
 
-const maven = defineFunnel({
-  id: 'maven',
-  name: 'Maven CRM',
-  stages: [
-    { id: 'prospecting', name: 'Prospecting', probability: 0.1 },
-    { id: 'engaging', name: 'Engaging', probability: 0.5 },
-    { id: 'won', name: 'Won', category: 'won' },
-    { id: 'lost', name: 'Lost', category: 'lost' },
-  ],
-});
-const mavenOptions: LoadDealsCsvOptions = {
-  funnel: maven,
-  shape: 'deal',
-  currency: 'USD',
-  undatedAt: '2017-12-31',
-  columns: {
-    id: 'opportunity_id',
-    stage: 'deal_stage',
-    stageDates: { engaging: 'engage_date' },
-    closedAt: 'close_date',
-    amount: 'close_value',
-    attributes: ['sales_agent', 'product', 'account'],
-  },
-};
+const maven = mavenFunnel;
+const mavenOptions = mavenCsvOptions;
 
 describe('loadDealsCsv, shape deal', () => {
   const csv =
