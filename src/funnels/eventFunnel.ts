@@ -1,9 +1,11 @@
 import type { ActionLog } from '../io/actionLog.js';
 import { deepFreeze } from '../internal/freeze.js';
-import { quantileInPlace } from '../internal/select.js';
+import { medianOf } from '../internal/medianOf.js';
 import type { CompiledMatcher, CompiledQuery } from './compileQuery.js';
 import { matches } from './compileQuery.js';
 import { compileFor, evaluateCompiled } from './evaluateFunnelUnits.js';
+import type { FunnelSummary } from './funnelSummary.js';
+import { canScanFunnelSummary, nextRequired, previousRequired, scanFunnelSummary, summaryFromUnits } from './funnelSummary.js';
 import type { FunnelQuery, FunnelRules } from './funnelQuery.js';
 import type { FunnelDropReason, FunnelUnitResults } from './funnelUnitResults.js';
 
@@ -102,11 +104,6 @@ export interface EventFunnelReport {
   readonly rules: FunnelRules;
 }
 
-/** Median (midpoint of the two middle values for an even count), `null` when empty. Reorders `xs`. */
-function median(xs: Float64Array): number | null {
-  return quantileInPlace(xs, 0, xs.length, 0.5);
-}
-
 /** Why a unit that reached `d` did not reach required step `k`. */
 function whyDropped(log: ActionLog, q: CompiledQuery, r: FunnelUnitResults, ended: Uint8Array, u: number, d: number, k: number): FunnelDropReason {
   if (ended[u] === 1) return 'excluded';
@@ -196,96 +193,44 @@ function whyDropped(log: ActionLog, q: CompiledQuery, r: FunnelUnitResults, ende
  */
 export function eventFunnel(log: ActionLog, options: EventFunnelOptions): EventFunnelReport {
   const q = compileFor(log, options);
-  const { result: r, ended } = evaluateCompiled(log, q, true);
   const n = q.n;
-  const U = r.unitCount;
   const wantUnits = options.units === true;
+  const prevReq = previousRequired(q);
+  if (!wantUnits && canScanFunnelSummary(q)) return report(q, scanFunnelSummary(log, q), prevReq, null, []);
+  const { result: r, ended } = evaluateCompiled(log, q, true);
+  const sum = summaryFromUnits(q, r);
+  if (!wantUnits) return report(q, sum, prevReq, null, []);
+  const U = r.unitCount;
   const deepest = r.deepest;
   const reached = r.reached;
-  const stepTime = r.stepTime;
   const inProgressFlag = r.inProgress;
-  // previous required step of each step, and the first required step after each depth
-  const prevReq = new Int32Array(n).fill(-1);
-  for (let k = 1; k < n; k++) {
-    let j = k - 1;
-    while (j > 0 && q.optional[j] === 1) j--;
-    prevReq[k] = j;
-  }
-  const nextReq = new Int32Array(n).fill(-1);
-  for (let d = 0; d < n; d++) {
-    let k = d + 1;
-    while (k < n && q.optional[k] === 1) k++;
-    nextReq[d] = k < n ? k : -1;
-  }
-  // pass 1: counts, drop-off, in progress
-  const counts = new Float64Array(n);
-  const dropped = new Float64Array(n);
-  const inProg = new Float64Array(n);
-  let excludedCount = 0;
-  let inProgressTotal = 0;
+  const nextReq = nextRequired(q);
+  // pass 3 (on request): the units behind the numbers
+  const lists = Array.from({ length: n }, () => ({ converted: [] as Array<string | number>, dropped: [] as FunnelDroppedUnit[], inProgress: [] as Array<string | number> }));
+  const excludedUnits: Array<string | number> = [];
   for (let u = 0; u < U; u++) {
+    const key = log.unitKeys[u] as string | number;
     const d = deepest[u] as number;
     if (d < 0) {
-      if (r.excluded[u] === 1) excludedCount++;
+      if (r.excluded[u] === 1) excludedUnits.push(key);
       continue;
     }
-    if (q.hasOptional) {
-      const base = u * n;
-      for (let k = 0; k <= d; k++) if (reached[base + k] === 1) counts[k] = (counts[k] as number) + 1;
-    } else {
-      for (let k = 0; k <= d; k++) counts[k] = (counts[k] as number) + 1;
-    }
+    const base = u * n;
+    for (let k = 0; k <= d; k++) if (!q.hasOptional || reached[base + k] === 1) (lists[k] as { converted: Array<string | number> }).converted.push(key);
     const k = nextReq[d] as number;
     if (k >= 0) {
-      if (inProgressFlag[u] === 1) {
-        inProg[k] = (inProg[k] as number) + 1;
-        inProgressTotal++;
-      } else dropped[k] = (dropped[k] as number) + 1;
+      const l = lists[k] as { dropped: FunnelDroppedUnit[]; inProgress: Array<string | number> };
+      if (inProgressFlag[u] === 1) l.inProgress.push(key);
+      else l.dropped.push({ unit: key, why: whyDropped(log, q, r, ended, u, d, k) });
     }
   }
-  // pass 2: gaps from the previous reached step
-  const gaps = Array.from({ length: n }, (_, k) => new Float64Array(k === 0 ? 0 : (counts[k] as number)));
-  const gapCount = new Int32Array(n);
-  const gapSum = new Float64Array(n);
-  for (let u = 0; u < U; u++) {
-    const d = deepest[u] as number;
-    if (d < 1) continue;
-    const base = u * n;
-    let prevT = stepTime[base] as number;
-    for (let k = 1; k <= d; k++) {
-      const t = stepTime[base + k] as number;
-      if (t !== t) continue;
-      if ((!q.hasOptional || reached[base + k] === 1) && prevT === prevT) {
-        const gap = t - prevT;
-        const g = gapCount[k] as number;
-        (gaps[k] as Float64Array)[g] = gap;
-        gapCount[k] = g + 1;
-        gapSum[k] = (gapSum[k] as number) + gap;
-      }
-      prevT = t;
-    }
-  }
-  // pass 3 (on request): the units behind the numbers
-  const lists = wantUnits ? Array.from({ length: n }, () => ({ converted: [] as Array<string | number>, dropped: [] as FunnelDroppedUnit[], inProgress: [] as Array<string | number> })) : null;
-  const excludedUnits: Array<string | number> = [];
-  if (lists !== null) {
-    for (let u = 0; u < U; u++) {
-      const key = log.unitKeys[u] as string | number;
-      const d = deepest[u] as number;
-      if (d < 0) {
-        if (r.excluded[u] === 1) excludedUnits.push(key);
-        continue;
-      }
-      const base = u * n;
-      for (let k = 0; k <= d; k++) if (!q.hasOptional || reached[base + k] === 1) (lists[k] as { converted: Array<string | number> }).converted.push(key);
-      const k = nextReq[d] as number;
-      if (k >= 0) {
-        const l = lists[k] as { dropped: FunnelDroppedUnit[]; inProgress: Array<string | number> };
-        if (inProgressFlag[u] === 1) l.inProgress.push(key);
-        else l.dropped.push({ unit: key, why: whyDropped(log, q, r, ended, u, d, k) });
-      }
-    }
-  }
+  return report(q, sum, prevReq, lists, excludedUnits);
+}
+
+/** Assembles the frozen report from the summary (and the unit lists, when requested). */
+function report(q: CompiledQuery, sum: FunnelSummary, prevReq: Int32Array, lists: EventFunnelStepUnits[] | null, excludedUnits: Array<string | number>): EventFunnelReport {
+  const n = q.n;
+  const { counts, dropped, inProgress: inProg, gapSum, gapCount, gaps } = sum;
   const start = counts[0] as number;
   const steps: EventFunnelStep[] = [];
   for (let k = 0; k < n; k++) {
@@ -303,7 +248,7 @@ export function eventFunnel(log: ActionLog, options: EventFunnelOptions): EventF
       dropped: dropped[k] as number,
       inProgress: inProg[k] as number,
       meanMsFromPrevious: g === 0 ? null : (gapSum[k] as number) / g,
-      medianMsFromPrevious: median((gaps[k] as Float64Array).subarray(0, g)),
+      medianMsFromPrevious: medianOf(gaps[k] as Float64Array, g),
       ...(lists !== null ? { units: lists[k] as EventFunnelStepUnits } : {}),
     });
   }
@@ -313,9 +258,9 @@ export function eventFunnel(log: ActionLog, options: EventFunnelOptions): EventF
     entered: start,
     converted: convertedCount,
     conversion: start === 0 ? null : convertedCount / start,
-    excluded: excludedCount,
+    excluded: sum.excluded,
     ...(lists !== null ? { excludedUnits } : {}),
-    inProgress: inProgressTotal,
+    inProgress: sum.inProgressTotal,
     rules: q.rules,
   });
 }
