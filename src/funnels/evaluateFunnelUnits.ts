@@ -14,8 +14,9 @@ import type { FunnelUnitResults } from './funnelUnitResults.js';
  * correlation. See {@link FunnelUnitResults} for how to read it and `docs/event-funnels.md` for the
  * exact counting rules of each order mode, attempt rule and ClickHouse mode.
  *
- * Cost: one pass over the log's events (a few ns per event for the common ordered query), plus
- * `unitCount × steps` × 10 bytes of output.
+ * Cost: one pass over the log's events (about 20–30 ns per event for the common ordered query on a
+ * 2-core cloud VM), plus `unitCount × steps` × 10 bytes of output. {@link eventFunnel} without unit lists
+ * skips these per-unit arrays for the common query shapes (one fused pass).
  *
  * @param log - The action log, built once by `ActionLog.fromColumns` or `ActionLog.fromRows`.
  * @param query - Steps and counting rules.

@@ -132,7 +132,7 @@ interface GapBuffers {
 }
 
 function newGapBuffers(n: number, units: number): GapBuffers {
-  const cap = Math.min(units, 1 << 16);
+  const cap = Math.min(units, 1 << 14);
   return {
     gaps: Array.from({ length: n }, (_, k) => new Float64Array(k === 0 ? 0 : cap)),
     gapCount: new Int32Array(n),
