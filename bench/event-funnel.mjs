@@ -2,6 +2,8 @@
 // seeded synthetic logs, same run. Prints times, ratios, peak memory, and checks identical step counts.
 //
 //   npm run build && (cd bench && npm install) && node bench/event-funnel.mjs [--sizes=1e6,1e7] [--no-duckdb] [--no-chdb]
+//   (when bench/node_modules is a symlink to a shared install, run with NODE_PRESERVE_SYMLINKS=1 so the
+//   engines' own dependencies resolve)
 //
 // The 5-step ordered 7-day funnel visit → signup → request → proposal → paid is computed with
 // ClickHouse windowFunnel default semantics by all three engines (funnelwise: `clickhouse: true`); the
@@ -243,6 +245,7 @@ try {
     console.log(`identical step counts across engines: ${same ? 'YES' : 'NO'}${phCounts.join() === fwCounts.join() ? ' (PostHog rules give the same counts)' : ' (PostHog rules differ from windowFunnel, as documented)'}`);
     const ratio = (ref, x) => (ref ? `${(ref / x).toFixed(1)}×` : 'n/a');
     console.log(`speed-ups (reference time ÷ funnelwise time): ingested funnel vs DuckDB ${ratio(duckRes?.ms, fwCh.ms)}, vs ClickHouse 2 thr ${ratio(chRes?.ms, fwCh.ms)}; unsorted columns → funnel vs ClickHouse 2 thr ${ratio(chRes?.ms, unsorted.ms)}, vs DuckDB ${ratio(duckRes?.ms, unsorted.ms)}`);
+    console.log(`  PostHog rules (the default) on the ingested log: vs DuckDB ${ratio(duckRes?.ms, fwPh.ms)}, vs ClickHouse 2 thr ${ratio(chRes?.ms, fwPh.ms)}`);
     rowsOut.push({ n, ingest: ingest.ms, fwCh: fwCh.ms, fwPh: fwPh.ms, unsorted: unsorted.ms, mem, rows, duck: duckRes, ch: chRes, same });
   }
 } finally {

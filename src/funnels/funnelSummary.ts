@@ -140,10 +140,15 @@ function newGapBuffers(n: number, units: number): GapBuffers {
   };
 }
 
-/** Doubles step k's buffer (called when it is full). */
-function growGaps(g: GapBuffers, k: number): Float64Array {
+/**
+ * Grows step k's full buffer after `done` of `units` units: to the size the fill rate so far projects
+ * (plus 5%), at least double, never more than one time per unit — so usually one copy, not a doubling
+ * series.
+ */
+function growGaps(g: GapBuffers, k: number, done: number, units: number): Float64Array {
   const old = g.gaps[k] as Float64Array;
-  const next = new Float64Array(Math.max(16, old.length * 2));
+  const projected = Math.ceil(((old.length * units) / Math.max(1, done)) * 1.05);
+  const next = new Float64Array(Math.min(units, Math.max(16, old.length * 2, projected)));
   next.set(old);
   g.gaps[k] = next;
   return next;
@@ -289,7 +294,7 @@ function scanPosthog(log: ActionLog, q: CompiledQuery, codeStep: Int8Array, hist
       prevT = tk;
       const c = gapCount[k] as number;
       let buf = gaps[k] as Float64Array;
-      if (c >= buf.length) buf = growGaps(g, k);
+      if (c >= buf.length) buf = growGaps(g, k, u + 1, U);
       buf[c] = gap;
       gapCount[k] = c + 1;
       gapSum[k] = (gapSum[k] as number) + gap;
@@ -383,7 +388,7 @@ function scanClickhouse(log: ActionLog, q: CompiledQuery, codeStep: Int8Array, h
       prevT = tk;
       const c = gapCount[k] as number;
       let buf = g.gaps[k] as Float64Array;
-      if (c >= buf.length) buf = growGaps(g, k);
+      if (c >= buf.length) buf = growGaps(g, k, u + 1, U);
       buf[c] = gap;
       gapCount[k] = c + 1;
       gapSum[k] = (gapSum[k] as number) + gap;
