@@ -9,4 +9,4 @@ export type { StayStats, TimeInStageGroup, TimeInStageOptions, TimeInStageReport
 export { pipelineHealth } from './pipelineHealth.js';
 export type { HealthFigures, HealthStage, PipelineHealthGroup, PipelineHealthOptions, PipelineHealthReport } from './pipelineHealth.js';
 export { salesVelocity } from './salesVelocity.js';
-export type { SalesVelocityOptions, SalesVelocityReport, VelocityByCurrency, VelocityDecomposition, VelocityFactors } from './salesVelocity.js';
+export type { SalesVelocityGroup, SalesVelocityOptions, SalesVelocityReport, VelocityByCurrency, VelocityDecomposition, VelocityFactors } from './salesVelocity.js';
