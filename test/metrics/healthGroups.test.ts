@@ -357,3 +357,151 @@ function closeReports(got: SalesVelocityReport['currencies'], want: SalesVelocit
     expect(g?.decomposition === null).toBe(w.decomposition === null);
   });
 }
+
+describeDataset('maven-crm-sales-opportunities', 'Maven CRM health and velocity per agent, office and product', () => {
+  const text = readDataset('maven-crm-sales-opportunities', 'sales_pipeline.csv');
+  const { table, problems } = loadDealsCsv(text, mavenCsvOptions);
+  // the raw lines, read independently of the loader: agent, product, stage, engage, close, value
+  const rows = text
+    .split('\r\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => {
+      const [, agent, product, , stage, engage, close, value] = l.split(',') as string[];
+      return {
+        agent: agent as string,
+        product: product as string,
+        stage: stage as string,
+        // the loader's rule: created at the engage date, else at `undatedAt` (prospecting rows have no date)
+        created: Date.parse(engage === '' ? '2017-12-31' : (engage as string)),
+        closed: close === '' ? null : Date.parse(close as string),
+        value: value === '' ? null : BigInt(value as string),
+      };
+    });
+  type Row = (typeof rows)[number];
+  const office = new Map(
+    readDataset('maven-crm-sales-opportunities', 'sales_teams.csv')
+      .split('\r\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((l) => l.split(',') as [string, string, string])
+      .map(([agent, , region]) => [agent, region]),
+  );
+  const officeOf = (t: typeof table, i: number): string | null => office.get(String(t.attributes[i]?.['sales_agent'])) ?? null;
+  const dollars = (cents: bigint): string => `${cents / 100n}.${String(cents % 100n).padStart(2, '0')}`;
+  /** Mean of whole dollars to the cent, half-even, from the exact BigInt sum. */
+  const meanUsd = (values: bigint[]): string => {
+    const n = BigInt(values.length);
+    const cents100 = values.reduce((a, b) => a + b, 0n) * 100n;
+    let q = cents100 / n;
+    const r = cents100 % n;
+    if (2n * r > n || (2n * r === n && q % 2n === 1n)) q += 1n;
+    return dollars(q);
+  };
+  const median = (xs: number[]): number | null => {
+    if (xs.length === 0) return null;
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+  };
+  const days = (r: Row): number => ((r.closed as number) - r.created) / D;
+
+  it('loads every row', () => {
+    expect([table.size, problems.length]).toEqual([8800, 0]);
+  });
+
+  it('per sales agent: counts, stage counts, win rate, average won deal size, time to close', () => {
+    const h = pipelineHealth(table, { groupBy: 'sales_agent' });
+    const agents = [...new Set(rows.map((r) => r.agent))];
+    expect(h.groups.map((g) => g.key).sort()).toEqual([...agents].sort());
+    expect(h.groups.reduce((a, g) => a + g.deals, 0)).toBe(8800);
+    for (const g of h.groups) {
+      const mine = rows.filter((r) => r.agent === g.key);
+      const won = mine.filter((r) => r.stage === 'Won');
+      const lost = mine.filter((r) => r.stage === 'Lost').length;
+      const prospecting = mine.filter((r) => r.stage === 'Prospecting').length;
+      const engaging = mine.filter((r) => r.stage === 'Engaging').length;
+      expect([g.deals, g.won, g.lost, g.open]).toEqual([mine.length, won.length, lost, prospecting + engaging]);
+      expect(g.stages.map((s) => [s.stageId, s.count, s.value])).toEqual([['prospecting', prospecting, []], ['engaging', engaging, []]]);
+      expect(g.winRate).toBe(won.length / (won.length + lost));
+      expect(g.winLossRatio).toBe(won.length / lost);
+      expect(g.averageDealSize).toEqual([{ amount: meanUsd(won.map((r) => r.value as bigint)), currency: 'USD' }]);
+      const d = won.map(days);
+      expect(g.averageDaysToClose).toBeCloseTo(d.reduce((a, b) => a + b, 0) / d.length, 9);
+      expect(g.medianDaysToClose).toBe(median(d));
+    }
+  });
+
+  it('per regional office (joined from sales_teams.csv) over 2017-Q3: new leads, closes, open at the end, stale', () => {
+    const from = Date.parse('2017-07-01');
+    const to = Date.parse('2017-09-30');
+    const h = pipelineHealth(table, { period: { from: '2017-07-01', to: '2017-09-30' }, groupBy: officeOf, winRate: 'zoho', staleAfterDays: 120, averageDealSize: 'all', timeToClose: 'closed' });
+    expect(h.groups.map((g) => g.key).sort()).toEqual(['Central', 'East', 'West']);
+    for (const g of h.groups) {
+      const mine = rows.filter((r) => office.get(r.agent) === g.key && r.created <= to);
+      const closedIn = mine.filter((r) => r.closed !== null && r.closed >= from && r.closed <= to);
+      const won = closedIn.filter((r) => r.stage === 'Won').length;
+      const lost = closedIn.filter((r) => r.stage === 'Lost').length;
+      const open = mine.filter((r) => r.closed === null || r.closed > to);
+      const stale = open.filter((r) => (to - r.created) / D > 120).length;
+      const created = mine.filter((r) => r.created >= from);
+      // 'all' deal size: deals created in the period that have an amount; amounts are not versioned in this
+      // export, so a deal closed after the period carries its final value (dealTableAsOf's documented rule)
+      const sized = created.filter((r) => r.value !== null).map((r) => r.value as bigint);
+      expect([g.deals, g.newLeads, g.won, g.lost, g.open, g.stale]).toEqual([mine.length, created.length, won, lost, open.length, stale]);
+      expect(g.stages.map((s) => s.count)).toEqual([0, open.length]); // no dated deal is still in Prospecting
+      expect(g.winRate).toBe(won / (won + lost + stale));
+      expect(g.averageDealSize).toEqual(sized.length === 0 ? [] : [{ amount: meanUsd(sized), currency: 'USD' }]);
+      const d = closedIn.map(days);
+      expect(g.averageDaysToClose).toBeCloseTo(d.reduce((a, b) => a + b, 0) / d.length, 9);
+      expect(g.medianDaysToClose).toBe(median(d));
+    }
+  });
+
+  /** Velocity factors of a set of raw rows over [from, to], worked opportunities, computed naively. */
+  const naiveVelocity = (mine: Row[], from: number, to: number) => {
+    const existing = mine.filter((r) => r.created <= to);
+    const n = existing.filter((r) => r.created >= from || r.closed === null || r.closed > from).length;
+    const closedIn = existing.filter((r) => r.closed !== null && r.closed >= from && r.closed <= to);
+    const won = closedIn.filter((r) => r.stage === 'Won');
+    const w = won.length / closedIn.length;
+    const a = won.reduce((s, r) => s + Number(r.value), 0) / won.length;
+    const l = won.reduce((s, r) => s + days(r), 0) / won.length;
+    return { n, w, a, l, v: (n * w * a) / l };
+  };
+
+  for (const [name, groupBy, keyOf] of [
+    ['product', 'product', (r: Row) => r.product],
+    ['regional office', officeOf, (r: Row) => office.get(r.agent) ?? null],
+  ] as const) {
+    it(`sales velocity per ${name}, 2017-Q3 vs 2017-Q2, and which factor moved it`, () => {
+      const q2 = ['2017-04-01', '2017-06-30'].map(Date.parse) as [number, number];
+      const q3 = ['2017-07-01', '2017-09-30'].map(Date.parse) as [number, number];
+      const v = salesVelocity(table, { period: { from: '2017-07-01', to: '2017-09-30' }, previous: { from: '2017-04-01', to: '2017-06-30' }, groupBy });
+      const keys = [...new Set(rows.filter((r) => r.created <= q3[1]).map(keyOf))];
+      expect(v.groups.map((g) => g.key).sort()).toEqual([...keys].sort());
+      for (const g of v.groups) {
+        const mine = rows.filter((r) => keyOf(r) === g.key);
+        const [c, p] = [naiveVelocity(mine, ...q3), naiveVelocity(mine, ...q2)];
+        const got = g.currencies[0];
+        expect(g.currencies.length).toBe(1);
+        for (const [side, x] of [['current', c], ['previous', p]] as const) {
+          const f = got?.[side];
+          expect(f?.opportunities).toBe(x.n);
+          expect(f?.winRate).toBe(x.w);
+          expect(f?.averageDealSize).toBeCloseTo(x.a, 6);
+          expect(f?.cycleDays).toBeCloseTo(x.l, 9);
+          expect((f?.velocity as number) / x.v).toBeCloseTo(1, 12);
+        }
+        // log shares: each factor's log change over the log change of velocity, times the change
+        const d = got?.decomposition;
+        const logs = [Math.log(c.n / p.n), Math.log(c.w / p.w), Math.log(c.a / p.a), -Math.log(c.l / p.l)];
+        const total = logs.reduce((s, x) => s + x, 0);
+        const change = c.v - p.v;
+        expect(d?.method).toBe('log');
+        expect(d?.change).toBeCloseTo(change, 6);
+        expect([d?.opportunities, d?.winRate, d?.averageDealSize, d?.cycleDays].map((x) => Math.round((x as number) * 1e6))).toEqual(logs.map((l) => Math.round(((change * l) / total) * 1e6)));
+      }
+    });
+  }
+});
