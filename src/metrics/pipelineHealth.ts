@@ -184,6 +184,7 @@ export interface PipelineHealthReport extends HealthFigures {
  * ], funnel);
  * const byOwner = pipelineHealth(owned, { groupBy: 'owner' });
  * byOwner.groups.map((g) => [g.key, g.won, g.lost, g.open, g.winRate]) // => [['ann', 1, 1, 0, 0.5], ['bob', 1, 0, 0, 1], [null, 0, 0, 1, null]]
+ * byOwner.groups.map((g) => g.averageDaysToClose) // => [10, 20, null]
  * byOwner.winRate // => 2 / 3
  * byOwner.rules.groupBy // => 'owner'
  * ```
