@@ -6,7 +6,7 @@
  * intersected with the user table's device and first-visit month — read here with plain splitting.
  */
 import { beforeAll, expect, it } from 'vitest';
-import { conversion, DealTable, defineFunnel, pipelineHealth, type DealTable as Table } from '../../src/index.js';
+import { conversion, DealTable, defineFunnel, discoverSegments, pipelineHealth, type DealTable as Table } from '../../src/index.js';
 import { describeDataset, readDataset } from '../support/datasets.js';
 
 const DS = 'ecommerce-web-funnel';
@@ -82,5 +82,27 @@ describeDataset(DS, 'deal analytics on the e-commerce web funnel (real data)', (
       const mine = users.filter((u) => u.date.slice(0, 7) === g.key);
       expect(g.stages.map((s) => s.entered)).toEqual(pages.map((p) => mine.filter((u) => p.has(u.id)).length));
     }
+  });
+
+  it('segments discovered from the page paths: four paths, the rare one folded into "other"', () => {
+    const names = ['home', 'search', 'payment', 'confirm'];
+    const subjects = users.map((u) => {
+      const seen = pages.filter((p) => p.has(u.id)).map((_, k) => names[k] as string);
+      return {
+        id: String(u.id),
+        status: seen.length === 4 ? ('won' as const) : ('lost' as const),
+        createdAt: Date.parse(u.date),
+        closedAt: Date.parse(u.date),
+        actions: seen.map((type, k) => ({ id: `${u.id}-${k}`, type, at: Date.parse(u.date) + k * 1000 })),
+      };
+    });
+    const r = discoverSegments(subjects, { minShare: 0.01 });
+    // users whose furthest page is k: page k's count minus page k+1's
+    expect(r.segments.map((s) => [s.key, s.count, s.won, s.conversion])).toEqual([
+      ['home', 90_400 - 45_200, 0, 0],
+      ['home>search', 45_200 - 6_030, 0, 0],
+      ['home>search>payment', 6_030 - 452, 0, 0],
+    ]);
+    expect([r.other?.count, r.other?.paths, r.other?.won, r.total]).toEqual([452, 1, 452, 90_400]);
   });
 });
