@@ -62,7 +62,7 @@ describe('row order does not matter', () => {
 });
 
 describe('conversion by value', () => {
-  test.prop([rawDealsArb], { numRuns: 60 })('money conversion = advanced ÷ entered of the exact amounts, per currency', (deals) => {
+  test.prop([rawDealsArb], { numRuns: 60 })('money conversion = advanced ÷ entered, end to end = entered ÷ all, of the exact amounts, per currency', (deals) => {
     const r = conversion(tableOf(deals));
     r.total.stages.forEach((s, k) => {
       for (const cur of ['EUR', 'JPY'] as const) {
@@ -77,6 +77,9 @@ describe('conversion by value', () => {
         const listed = mine.some((d) => terminal(d) >= k);
         expect(m === undefined).toBe(!listed);
         if (listed) expect(m?.conversion).toBe(entered !== 0 ? advanced / entered : null);
+        // end to end by value: ÷ the value of every deal of that currency (all counted at the first stage)
+        const all = mine.reduce((a, d) => a + (d.amountMinor as number), 0);
+        if (listed) expect(m?.endToEnd).toBe(all !== 0 ? entered / all : null);
       }
     });
   });
