@@ -1,9 +1,12 @@
 import { fail } from '../errors/FunnelError.js';
+import { transitionOverTime } from '../internal/ctmc.js';
+import { Decimal } from '../internal/decimal.js';
 import { absorb, chainFromCounts, improvements } from '../internal/markov.js';
+import { DAY_MS } from '../internal/time.js';
 import type { DealTable } from '../io/dealTable.js';
 import type { Money } from '../model/money.js';
 import type { TimestampInput } from '../model/time.js';
-import { checkMinSample, DEAL_LOST, DEAL_WON, epoch, insufficient, isoOf, latestTime, moneyOut, openDeals, stageOrder, type InsufficientHistory } from './shared.js';
+import { checkMinSample, DEAL_LOST, DEAL_OPEN, DEAL_WON, days, epoch, insufficient, isoOf, latestTime, moneyOut, openDeals, stageOrder, type InsufficientHistory } from './shared.js';
 
 /**
  * Options for {@link markovForecast}.
@@ -20,6 +23,16 @@ export interface MarkovForecastOptions {
   readonly top?: number;
   /** Minimum number of observed moves in total (default 30). */
   readonly minSample?: number;
+  /**
+   * End of a forecast period. When given, the report's `period` answers "how many wins and how much
+   * revenue in (now, until]" with the continuous-time chain (exit rates from the stays, jumps from the
+   * moves); without it `period` is null.
+   */
+  readonly until?: TimestampInput;
+  /** Add the expected wins of deals created during the period (default true; only with `until`). */
+  readonly newDeals?: boolean;
+  /** Days of history behind the inflow rate of new deals (default 90). */
+  readonly inflowWindowDays?: number;
 }
 
 /**
@@ -84,6 +97,79 @@ export interface MarkovImprovement {
 }
 
 /**
+ * Timing of one open stage in the continuous-time chain.
+ *
+ * @category Forecast
+ * @since 0.1.0
+ */
+export interface MarkovStageTiming {
+  /** Stage id. */
+  readonly stageId: string;
+  /** Total time deals spent in the stage, in days (finished stays, plus open deals' ongoing stays cut at the as-of time). */
+  readonly stayDays: number;
+  /** Moves out of the stage (the same moves as the one-move chain). */
+  readonly exits: number;
+  /** Exit rate per day, exits / stayDays (occurrence / exposure); 0 when nothing left the stage. */
+  readonly exitRatePerDay: number;
+  /** Mean stay in days, 1 / exitRatePerDay (null when nothing left the stage). */
+  readonly meanStayDays: number | null;
+  /** P(won within the period | now in this stage) = exp(G·H)[stage][won]. */
+  readonly pWinWithin: number;
+  /** P(lost within the period | now in this stage). */
+  readonly pLostWithin: number;
+  /** Open deals at this stage. */
+  readonly openDeals: number;
+  /** openDeals × pWinWithin. */
+  readonly expectedWins: number;
+}
+
+/**
+ * Expected wins of deals not yet created, for {@link MarkovPeriod}.
+ *
+ * @category Forecast
+ * @since 0.1.0
+ */
+export interface MarkovNewDeals {
+  /** Days of history behind the inflow rate. */
+  readonly windowDays: number;
+  /** Deals created per day in the window, by the stage they were created in (stage id → rate). */
+  readonly inflowPerDay: Readonly<Record<string, number>>;
+  /** Σ_e inflow_e · ∫₀ᴴ P(won within u | created in e) du. */
+  readonly expectedWins: number;
+  /** expectedWins × (won amount in the currency / won deals with an amount), per currency, over deals won by the as-of time. */
+  readonly expectedAmount: readonly Money[];
+}
+
+/**
+ * The per-period answer of {@link markovForecast} (option `until`).
+ *
+ * @category Forecast
+ * @since 0.1.0
+ */
+export interface MarkovPeriod {
+  /** Start of the period (the as-of time). */
+  readonly from: string;
+  /** End of the period. */
+  readonly until: string;
+  /** Length H of the period in days. */
+  readonly days: number;
+  /** The rule behind the numbers. */
+  readonly rule: string;
+  /** Per open stage in funnel order. */
+  readonly stages: readonly MarkovStageTiming[];
+  /** Σ over today's open deals of P(won within H | stage). */
+  readonly expectedWins: number;
+  /** Σ amount × P(won within H | stage) per currency, exact decimal strings (half-even to the minor unit). */
+  readonly expectedAmount: readonly Money[];
+  /** Deals created during the period (null with `newDeals: false`). */
+  readonly newDeals: MarkovNewDeals | null;
+  /** expectedWins plus the new deals' expected wins. */
+  readonly totalExpectedWins: number;
+  /** expectedAmount plus the new deals' expected amount, per currency. */
+  readonly totalExpectedAmount: readonly Money[];
+}
+
+/**
  * The result of {@link markovForecast}.
  *
  * @category Forecast
@@ -104,6 +190,8 @@ export interface MarkovForecastReport {
   readonly improvements: readonly MarkovImprovement[];
   /** The same candidates sorted by extra revenue in each currency. */
   readonly improvementsByAmount: ReadonlyArray<{ readonly currency: string; readonly list: readonly MarkovImprovement[] }>;
+  /** Wins and revenue within (now, until] from the continuous-time chain; null without `until`. */
+  readonly period: MarkovPeriod | null;
 }
 
 /**
@@ -150,19 +238,49 @@ export function markovForecast(table: DealTable, options: MarkovForecastOptions 
   const top = options.top ?? 5;
   if (!(Number.isInteger(top) && top >= 0)) fail('INVALID_OPTION', 'an integer top ≥ 0', top, ['options', 'top']);
   const minSample = checkMinSample(options.minSample);
+  const until = options.until === undefined ? null : epoch(options.until, ['options', 'until']);
+  if (until !== null && !(until >= now)) fail('INVALID_OPTION', `an end of period at or after the as-of time ${isoOf(now)}`, options.until, ['options', 'until']);
+  const newDeals = options.newDeals ?? true;
+  if (typeof newDeals !== 'boolean') fail('INVALID_OPTION', 'true or false', newDeals, ['options', 'newDeals']);
+  const inflowWindowDays = options.inflowWindowDays ?? 90;
+  if (!(typeof inflowWindowDays === 'number' && Number.isFinite(inflowWindowDays) && inflowWindowDays > 0)) {
+    fail('INVALID_OPTION', 'an inflow window in days > 0', inflowWindowDays, ['options', 'inflowWindowDays']);
+  }
   const { open, position } = stageOrder(table);
   const k = open.length;
   const w = k + 2;
   const counts = new Float64Array(k * w);
+  const stay = new Float64Array(k); // ms spent in each open stage (ongoing stays cut at now)
+  const entry = new Int32Array(table.size).fill(-1); // position of the stage each deal was created in
   let moves = 0;
   for (let i = 0; i < table.size; i++) {
-    for (let r = table.histStart[i] as number; r < (table.histStart[i + 1] as number); r++) {
-      if ((table.histAt[r] as number) > now) break;
+    const created = table.createdAt[i] as number;
+    let cur = -1; // position of the open stage the deal is in, −1 when none (closed, or before its history)
+    let since = 0;
+    const r0 = table.histStart[i] as number;
+    const r1 = table.histStart[i + 1] as number;
+    for (let r = r0; r < r1; r++) {
+      const at = table.histAt[r] as number;
+      if (at > now) break;
       const from = table.histFrom[r] as number;
+      const st = table.histStatus[r] as number;
+      if (r === r0) {
+        // a history that starts with a move (no creation row) was in `from` since the creation
+        entry[i] = from >= 0 ? (position[from] as number) : (position[table.histTo[r] as number] as number);
+        if (from >= 0 && (position[from] as number) >= 0 && created <= at) {
+          cur = position[from] as number;
+          since = created;
+        }
+      }
+      const next = st === DEAL_WON || st === DEAL_LOST ? -1 : (position[table.histTo[r] as number] as number);
+      if (next !== cur) {
+        if (cur >= 0) stay[cur] = (stay[cur] as number) + (at - since);
+        cur = next;
+        since = at;
+      }
       if (from < 0) continue;
       const pf = position[from] as number;
       if (pf < 0) continue;
-      const st = table.histStatus[r] as number;
       let col: number;
       if (st === DEAL_WON) col = k;
       else if (st === DEAL_LOST) col = k + 1;
@@ -173,6 +291,12 @@ export function markovForecast(table: DealTable, options: MarkovForecastOptions 
       }
       counts[pf * w + col] = (counts[pf * w + col] as number) + 1;
       moves++;
+    }
+    if (cur >= 0) {
+      // still in an open stage at the last row ≤ now: the stay is cut at now (or at a close the history does not record)
+      const closed = table.closedAt[i] as number;
+      const end = (table.status[i] as number) !== DEAL_OPEN && closed <= now && closed >= since ? closed : now;
+      stay[cur] = (stay[cur] as number) + Math.max(0, end - since);
     }
   }
   if (moves < minSample) return insufficient(moves, minSample);
@@ -227,6 +351,10 @@ export function markovForecast(table: DealTable, options: MarkovForecastOptions 
   };
   let expectedWins = 0;
   for (let p = 0; p < k; p++) expectedWins += (nOpen[p] as number) * (abs.B[p * 2] as number);
+  const period =
+    until === null
+      ? null
+      : periodForecast(table, { now, until, k, counts, rowTotals: chain.rowTotals, B: abs.B, stay, entry, nOpen, amountBy, name, newDeals, inflowWindowDays });
   return {
     ok: true,
     basis: {
@@ -244,5 +372,153 @@ export function markovForecast(table: DealTable, options: MarkovForecastOptions 
     }),
     improvements: byWins.slice(0, top).map(toPublic),
     improvementsByAmount: table.currencies.map((currency, c) => ({ currency, list: (byMoney[c] ?? []).slice(0, top).map(toPublic) })),
+    period,
+  };
+}
+
+/** Σ_p weight_p × prob_p in decimal arithmetic (weights are exact integer minor units), in minor units. */
+function decimalSum(weights: ArrayLike<number>, probs: ArrayLike<number>): Decimal {
+  let s = new Decimal(0);
+  for (let p = 0; p < weights.length; p++) {
+    const wgt = weights[p] as number;
+    const pr = probs[p] as number;
+    if (wgt === 0 || pr === 0) continue;
+    s = s.plus(new Decimal(wgt).times(new Decimal(pr)));
+  }
+  return s;
+}
+
+/**
+ * The continuous-time chain over (now, until]: generator G[p][j] = moves p → j / time spent in p
+ * (days), P(H) = exp(G H) and F(H) = ∫₀ᴴ exp(G u) du by uniformisation; open deals use P, deals
+ * created during the period (inflow per entry stage) use F.
+ */
+function periodForecast(
+  table: DealTable,
+  x: {
+    now: number;
+    until: number;
+    k: number;
+    counts: Float64Array;
+    rowTotals: Float64Array;
+    B: Float64Array;
+    stay: Float64Array;
+    entry: Int32Array;
+    nOpen: Float64Array;
+    amountBy: Float64Array[];
+    name: (j: number) => string;
+    newDeals: boolean;
+    inflowWindowDays: number;
+  },
+): MarkovPeriod {
+  const { k, counts, rowTotals, stay, nOpen, amountBy, name } = x;
+  const w = k + 2;
+  const H = days(x.until - x.now);
+  // a stage whose stays all last 0 ms is treated as left after 1 ms per exit (the timestamp resolution)
+  const stayDays = Float64Array.from(stay, (ms, p) => Math.max(ms, (rowTotals[p] as number) * 1) / DAY_MS);
+  const G = new Float64Array(w * w);
+  for (let p = 0; p < k; p++) {
+    const tot = rowTotals[p] as number;
+    if (tot === 0) continue;
+    for (let j = 0; j < w; j++) {
+      if (j === p) continue;
+      const q = (counts[p * w + j] as number) / (stayDays[p] as number);
+      G[p * w + j] = q;
+      G[p * w + p] = (G[p * w + p] as number) - q;
+    }
+  }
+  const { P, F } = transitionOverTime({ n: w, G }, H);
+  // Absorbing columns from the transient block: P(won by H | i) = B_i − Σ_j P_ij(H) B_j (what is not
+  // yet absorbed at H is still to be won with B_j), and ∫₀ᴴ P(won by u | i) du = H·B_i − Σ_j F_ij(H) B_j.
+  // Exact identities; they keep H → ∞ equal to the one-move chain's B to rounding, where repeated
+  // squaring of the full matrix would let the absorbing columns drift.
+  const B = x.B;
+  const pWin = new Float64Array(k);
+  const pLost = new Float64Array(k);
+  const intWin = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    let win = B[i * 2] as number;
+    let lost = B[i * 2 + 1] as number;
+    let iw = H === 0 ? 0 : H * (B[i * 2] as number);
+    for (let j = 0; j < k; j++) {
+      const pij = P[i * w + j] as number;
+      win -= pij * (B[j * 2] as number);
+      lost -= pij * (B[j * 2 + 1] as number);
+      iw -= (F[i * w + j] as number) * (B[j * 2] as number);
+    }
+    pWin[i] = Math.min(1, Math.max(0, win));
+    pLost[i] = Math.min(1, Math.max(0, lost));
+    intWin[i] = Math.max(0, iw);
+  }
+  const stages: MarkovStageTiming[] = [];
+  let expectedWins = 0;
+  for (let p = 0; p < k; p++) {
+    const exits = rowTotals[p] as number;
+    const rate = exits === 0 ? 0 : exits / (stayDays[p] as number);
+    expectedWins += (nOpen[p] as number) * (pWin[p] as number);
+    stages.push({
+      stageId: name(p),
+      stayDays: (stay[p] as number) / DAY_MS,
+      exits,
+      exitRatePerDay: rate,
+      meanStayDays: rate === 0 ? null : 1 / rate,
+      pWinWithin: pWin[p] as number,
+      pLostWithin: pLost[p] as number,
+      openDeals: nOpen[p] as number,
+      expectedWins: (nOpen[p] as number) * (pWin[p] as number),
+    });
+  }
+  const openMinor = table.currencies.map((_, c) => decimalSum(amountBy[c] as Float64Array, pWin));
+  let newMinor: Decimal[] | null = null;
+  let newDeals: MarkovNewDeals | null = null;
+  if (x.newDeals) {
+    const from = x.now - x.inflowWindowDays * DAY_MS;
+    const created = new Float64Array(k);
+    for (let i = 0; i < table.size; i++) {
+      const t = table.createdAt[i] as number;
+      const e = x.entry[i] as number;
+      if (t > from && t <= x.now && e >= 0) created[e] = (created[e] as number) + 1;
+    }
+    const inflowPerDay: Record<string, number> = {};
+    let wins = 0;
+    for (let e = 0; e < k; e++) {
+      const rate = (created[e] as number) / x.inflowWindowDays;
+      if (rate === 0) continue;
+      inflowPerDay[name(e)] = rate;
+      wins += rate * (intWin[e] as number);
+    }
+    // value of one new win: the won amount per won deal, per currency, over deals won by now
+    const wonSum = new Float64Array(table.currencies.length);
+    let wonCount = 0;
+    for (let i = 0; i < table.size; i++) {
+      if ((table.status[i] as number) !== DEAL_WON || !((table.closedAt[i] as number) <= x.now)) continue;
+      const c = table.currencyIndex[i] as number;
+      const a = table.amountMinor[i] as number;
+      if (c < 0 || Number.isNaN(a)) continue;
+      wonSum[c] = (wonSum[c] as number) + a;
+      wonCount++;
+    }
+    const minor = table.currencies.map((_, c) => (wonCount === 0 ? new Decimal(0) : new Decimal(wonSum[c] as number).times(new Decimal(wins)).div(wonCount)));
+    newMinor = minor;
+    newDeals = {
+      windowDays: x.inflowWindowDays,
+      inflowPerDay,
+      expectedWins: wins,
+      expectedAmount: table.currencies.map((cur, c) => moneyOut(minor[c] as Decimal, cur)),
+    };
+  }
+  const nd = newDeals;
+  const nm = newMinor;
+  return {
+    from: isoOf(x.now),
+    until: isoOf(x.until),
+    days: H,
+    rule: 'continuous-time chain: exit rate of a stage = moves out / time spent in it (ongoing stays cut at the as-of time), jumps as in the one-move chain; P(won within H) = exp(G·H)[stage][won] by uniformisation; memoryless: the time already spent in a stage does not change the forecast',
+    stages,
+    expectedWins,
+    expectedAmount: table.currencies.map((cur, c) => moneyOut(openMinor[c] as Decimal, cur)),
+    newDeals: nd,
+    totalExpectedWins: expectedWins + (nd?.expectedWins ?? 0),
+    totalExpectedAmount: table.currencies.map((cur, c) => moneyOut(nm === null ? (openMinor[c] as Decimal) : (openMinor[c] as Decimal).plus(nm[c] as Decimal), cur)),
   };
 }
