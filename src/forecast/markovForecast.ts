@@ -207,12 +207,23 @@ export interface MarkovForecastReport {
  * stage already reached from i, the next stage, or won), move `delta` of probability from i → lost to
  * i → j, re-solve, and report the extra expected wins over today's open deals and the extra revenue
  * (Σ_s weight_s · ΔP(win | s)), plus the derivative at 0. Assumption: memoryless moves (age does not
- * matter) — use {@link timeToClose} for timing. Cost O(k⁵) for k open stages (k is small).
+ * matter). Cost O(k⁵) for k open stages (k is small).
+ *
+ * Per period (option `until`): a continuous-time chain on the same states. Each open stage's exit
+ * rate is λ_s = (moves out of s) / (days spent in s), summing finished stays and, for deals open at
+ * `now`, the ongoing stay cut at `now` (right-censored; the maximum-likelihood rate of exponential
+ * stays); jumps keep the one-move probabilities, so the generator is G[s][j] = moves s → j / days in s.
+ * P(won within H | s) = exp(G·H)[s][won], computed by uniformisation with scaling and squaring; it
+ * rises with H to P(win | s) of the one-move chain. Expected wins and revenue in (now, until] sum it
+ * over the open deals (exact decimals per currency); deals created during the period arrive at the
+ * recent inflow rate per entry stage and add inflow · ∫₀ᴴ P(won within u) du wins, valued at the mean
+ * won amount. Memoryless: a deal that has sat in a stage for months gets the same chance as one that
+ * just arrived (see docs/forecasting.md; {@link timeToClose} conditions on age). Cost O(k³ · log(λ·H)).
  *
  * @param table - deals with histories
- * @param options - as-of time, delta, list length, floor
+ * @param options - as-of time, delta, list length, floor, period end, new deals
  * @returns the chain's probabilities, or insufficient history / a non-absorbing chain
- * @throws FunnelError INVALID_OPTION for a bad delta or top
+ * @throws FunnelError INVALID_OPTION for a bad delta, top, until (before now) or inflow window
  * @category Forecast
  * @since 0.1.0
  * @example
@@ -227,6 +238,13 @@ export interface MarkovForecastReport {
  * const m = markovForecast(table, { minSample: 1 });
  * m.ok && m.stages[0].pWin // => 0.75 * (2 / 3)
  * m.ok && m.stages[0].expectedMoves // => 1.75
+ * // per period: Offer stays of 2 (won), 2 (lost) and 4 days (open, cut at day 4): 2 exits in 8 days
+ * const day = 86_400_000;
+ * const t2 = DealTable.fromColumns({ dealIds: ['x', 'y', 'z'], createdAt: [0, 0, 0], stage: ['won', 'lost', 'offer'],
+ *   history: { deal: [0, 0, 1, 1, 2], from: [null, 'offer', null, 'offer', null], to: ['offer', 'won', 'offer', 'lost', 'offer'], at: [0, 2 * day, 0, 2 * day, 0] } }, funnel);
+ * const p = markovForecast(t2, { minSample: 1, now: 4 * day, until: 34 * day, newDeals: false });
+ * p.ok && p.period.stages[1].exitRatePerDay // => 0.25
+ * p.ok && p.period.stages[1].pWinWithin // => 0.5 * (1 - Math.exp(-30 / 4))
  * ```
  */
 export function markovForecast(table: DealTable, options: MarkovForecastOptions = {}): MarkovForecastReport | InsufficientHistory | { readonly ok: false; readonly reason: 'notAbsorbing' } {
