@@ -38,14 +38,15 @@ export interface ReliabilityBin {
  * - `'weightedOdoo'` — Σ open amount × Odoo learned probability (as of the origin);
  * - `'markov'` — {@link markovForecast} with `until`: Σ open amount × P(won within the month | stage) from the
  *   continuous-time chain, plus the deals created in the month (as of the origin);
+ * - `'markovStay'` — the same with `stay: 'banded'`: each open deal's chance also conditioned on its days in its stage;
  * - `'survival'` — {@link forecastRevenue}: survival timing by stage and age plus new deals, with P10–P90.
  *
  * @category Forecast
  * @since 0.1.0
  */
-export type BacktestForecaster = 'naive' | 'runRate' | 'weightedConfigured' | 'weightedOdoo' | 'markov' | 'survival';
+export type BacktestForecaster = 'naive' | 'runRate' | 'weightedConfigured' | 'weightedOdoo' | 'markov' | 'markovStay' | 'survival';
 
-const ALL: readonly BacktestForecaster[] = ['naive', 'runRate', 'weightedConfigured', 'weightedOdoo', 'markov', 'survival'];
+const ALL: readonly BacktestForecaster[] = ['naive', 'runRate', 'weightedConfigured', 'weightedOdoo', 'markov', 'markovStay', 'survival'];
 
 /**
  * Options for {@link backtest}.
@@ -351,16 +352,17 @@ export function backtest(table: DealTable, options: BacktestOptions = {}): Backt
           if (o.eventual >= 0) addProb(f, p, o.eventual);
         });
         put(f, s);
-      } else if (f === 'markov') {
-        // continuous-time chain as of the origin: P(won within the month | stage) for the open deals, plus deals created in the month
-        const m = markovForecast(past, { now: at, until: end, minSample, top: 0 });
+      } else if (f === 'markov' || f === 'markovStay') {
+        // the per-period chain as of the origin: P(won within the month) for the open deals (by stage; by stage and days in it
+        // for 'markovStay'), plus deals created in the month
+        const m = markovForecast(past, { now: at, until: end, minSample, top: 0, perDeal: true, stay: f === 'markov' ? 'memoryless' : 'banded' });
         let s = 0;
         if (m.ok && m.period !== null) {
           const total = m.period.totalExpectedAmount.find((x) => x.currency === currency);
-          if (total !== undefined) s = moneyIn(total, ['markov']).minor;
-          const pw = new Map(m.period.stages.map((x) => [x.stageId, x.pWinWithin]));
+          if (total !== undefined) s = moneyIn(total, [f]).minor;
+          const pd = new Map((m.period.deals ?? []).map((x) => [x.dealId, x.pWinWithin]));
           open.forEach((i, j) => {
-            const p = pw.get(past.stageIds[past.stage[i] as number] as string);
+            const p = pd.get(past.dealIds[i] as string);
             if (p !== undefined) addProb(f, p, (outcome[j] as { inPeriod: number }).inPeriod);
           });
         }
@@ -408,7 +410,7 @@ export function backtest(table: DealTable, options: BacktestOptions = {}): Backt
         };
   const probabilities: BacktestProbabilityAccuracy[] = [...probs.entries()].map(([key, e]) => ({
     forecaster: key as BacktestForecaster,
-    outcome: key === 'survival' || key === 'markov' ? 'wonInPeriod' : 'eventualWin',
+    outcome: key === 'survival' || key === 'markov' || key === 'markovStay' ? 'wonInPeriod' : 'eventualWin',
     deals: e.p.length,
     brier: brier(e.p, e.o),
     logLoss: logLoss(e.p, e.o),

@@ -2,6 +2,7 @@ import { fail } from '../errors/FunnelError.js';
 import { transitionOverTime } from '../internal/ctmc.js';
 import { Decimal } from '../internal/decimal.js';
 import { absorb, chainFromCounts, improvements } from '../internal/markov.js';
+import { conditionalWin, freshWin, integrateFresh, type BandedChain } from '../internal/semiMarkov.js';
 import { DAY_MS } from '../internal/time.js';
 import type { DealTable } from '../io/dealTable.js';
 import type { Money } from '../model/money.js';
@@ -33,6 +34,16 @@ export interface MarkovForecastOptions {
   readonly newDeals?: boolean;
   /** Days of history behind the inflow rate of new deals (default 90). */
   readonly inflowWindowDays?: number;
+  /**
+   * How the time already spent in the current stage counts (only with `until`): `'memoryless'`
+   * (default: the Markov chain, a stay's past does not matter) or `'banded'` (semi-Markov: exit
+   * rates and destinations estimated per band of time in the stage, `stayBands`).
+   */
+  readonly stay?: 'memoryless' | 'banded';
+  /** Band starts in days of time in the stage, after 0 (default [7, 14, 30, 60, 90]); used by `byStay` and `stay: 'banded'`. */
+  readonly stayBands?: readonly number[];
+  /** List every open deal's own P(won within the period) in `period.deals` (default false). */
+  readonly perDeal?: boolean;
 }
 
 /**
@@ -113,14 +124,54 @@ export interface MarkovStageTiming {
   readonly exitRatePerDay: number;
   /** Mean stay in days, 1 / exitRatePerDay (null when nothing left the stage). */
   readonly meanStayDays: number | null;
-  /** P(won within the period | now in this stage) = exp(G·H)[stage][won]. */
+  /** P(won within the period | now in this stage) = exp(G·H)[stage][won]; with `stay: 'banded'`, for a deal entering the stage now. */
   readonly pWinWithin: number;
   /** P(lost within the period | now in this stage). */
   readonly pLostWithin: number;
   /** Open deals at this stage. */
   readonly openDeals: number;
-  /** openDeals × pWinWithin. */
+  /** Σ over the stage's open deals of their P(won within the period) (= openDeals × pWinWithin when memoryless). */
   readonly expectedWins: number;
+  /** Exit rates by time already spent in the stage (the check of the memoryless assumption: equal rates if it holds). */
+  readonly byStay: readonly MarkovStayBand[];
+}
+
+/**
+ * Exits and time spent in one band of time-in-stage, for {@link MarkovStageTiming}.
+ *
+ * @category Forecast
+ * @since 0.1.0
+ */
+export interface MarkovStayBand {
+  /** Band start, days in the stage. */
+  readonly fromDay: number;
+  /** Band end (exclusive), days in the stage; null for the last, open-ended band. */
+  readonly toDay: number | null;
+  /** Days that stays spent in this band (open stays cut at the as-of time). */
+  readonly stayDays: number;
+  /** Moves out of the stage after a stay ending in this band. */
+  readonly exits: number;
+  /** Of which into won. */
+  readonly wins: number;
+  /** exits / stayDays (null when no stay reached the band). */
+  readonly exitRatePerDay: number | null;
+}
+
+/**
+ * One open deal's chance within the period, for {@link MarkovPeriod} (option `perDeal`).
+ *
+ * @category Forecast
+ * @since 0.1.0
+ */
+export interface MarkovDealTiming {
+  /** Deal id. */
+  readonly dealId: string;
+  /** Its stage. */
+  readonly stageId: string;
+  /** Days it has spent in the stage at the as-of time. */
+  readonly daysInStage: number;
+  /** P(won within the period) for this deal. */
+  readonly pWinWithin: number;
 }
 
 /**
@@ -134,7 +185,7 @@ export interface MarkovNewDeals {
   readonly windowDays: number;
   /** Deals created per day in the window, by the stage they were created in (stage id → rate). */
   readonly inflowPerDay: Readonly<Record<string, number>>;
-  /** Σ_e inflow_e · ∫₀ᴴ P(won within u | created in e) du. */
+  /** Σ_e inflow_e · ∫₀ᴴ P(won within u | created in e) du (a fresh deal: 0 days in its stage). */
   readonly expectedWins: number;
   /** expectedWins × (won amount in the currency / won deals with an amount), per currency, over deals won by the as-of time. */
   readonly expectedAmount: readonly Money[];
@@ -155,11 +206,15 @@ export interface MarkovPeriod {
   readonly days: number;
   /** The rule behind the numbers. */
   readonly rule: string;
+  /** How the time already spent in a stage counts. */
+  readonly stay: 'memoryless' | 'banded';
   /** Per open stage in funnel order. */
   readonly stages: readonly MarkovStageTiming[];
-  /** Σ over today's open deals of P(won within H | stage). */
+  /** Every open deal's own chance (with `perDeal: true`; null otherwise). */
+  readonly deals: readonly MarkovDealTiming[] | null;
+  /** Σ over today's open deals of P(won within H | stage) (and time in stage, when banded). */
   readonly expectedWins: number;
-  /** Σ amount × P(won within H | stage) per currency, exact decimal strings (half-even to the minor unit). */
+  /** Σ amount × P(won within H) per currency, exact decimal strings (half-even to the minor unit). */
   readonly expectedAmount: readonly Money[];
   /** Deals created during the period (null with `newDeals: false`). */
   readonly newDeals: MarkovNewDeals | null;
@@ -264,12 +319,38 @@ export function markovForecast(table: DealTable, options: MarkovForecastOptions 
   if (!(typeof inflowWindowDays === 'number' && Number.isFinite(inflowWindowDays) && inflowWindowDays > 0)) {
     fail('INVALID_OPTION', 'an inflow window in days > 0', inflowWindowDays, ['options', 'inflowWindowDays']);
   }
+  const stayMode = options.stay ?? 'memoryless';
+  if (stayMode !== 'memoryless' && stayMode !== 'banded') fail('INVALID_OPTION', "'memoryless' or 'banded'", stayMode, ['options', 'stay']);
+  const bandStarts = [0, ...(options.stayBands ?? [7, 14, 30, 60, 90])];
+  bandStarts.forEach((b, i) => {
+    if (i > 0 && !(typeof b === 'number' && Number.isFinite(b) && b > (bandStarts[i - 1] as number))) {
+      fail('INVALID_OPTION', 'increasing finite band starts in days > 0', b, ['options', 'stayBands', i - 1]);
+    }
+  });
+  const perDeal = options.perDeal ?? false;
+  if (typeof perDeal !== 'boolean') fail('INVALID_OPTION', 'true or false', perDeal, ['options', 'perDeal']);
   const { open, position } = stageOrder(table);
   const k = open.length;
   const w = k + 2;
   const counts = new Float64Array(k * w);
   const stay = new Float64Array(k); // ms spent in each open stage (ongoing stays cut at now)
+  const nb = bandStarts.length;
+  const bandMs = bandStarts.map((d) => d * DAY_MS);
+  const bandStay = new Float64Array(k * nb); // ms spent per (stage, band of time in stage)
+  const bandCounts = new Float64Array(k * nb * w); // exits per (stage, band the stay ended in, target)
   const entry = new Int32Array(table.size).fill(-1); // position of the stage each deal was created in
+  const stayStart = new Float64Array(table.size).fill(Number.NaN); // start of an open deal's current stay
+  const addStay = (p: number, a: number, b: number, col: number): void => {
+    const len = Math.max(0, b - a);
+    stay[p] = (stay[p] as number) + len;
+    for (let j = 0; j < nb; j++) {
+      const lo = bandMs[j] as number;
+      if (j > 0 && len < lo) break;
+      const hi = j + 1 < nb ? (bandMs[j + 1] as number) : Infinity;
+      bandStay[p * nb + j] = (bandStay[p * nb + j] as number) + (Math.min(len, hi) - lo);
+      if (col >= 0 && len < hi) bandCounts[(p * nb + j) * w + col] = (bandCounts[(p * nb + j) * w + col] as number) + 1;
+    }
+  };
   let moves = 0;
   for (let i = 0; i < table.size; i++) {
     const created = table.createdAt[i] as number;
@@ -290,31 +371,34 @@ export function markovForecast(table: DealTable, options: MarkovForecastOptions 
           since = created;
         }
       }
+      // the counted move (as in the one-move chain): out of an open stage, into won, lost or another open stage
+      const pf = from >= 0 ? (position[from] as number) : -1;
+      let col = -1;
+      if (pf >= 0) {
+        if (st === DEAL_WON) col = k;
+        else if (st === DEAL_LOST) col = k + 1;
+        else {
+          const pt = position[table.histTo[r] as number] as number;
+          if (pt >= 0 && pt !== pf) col = pt;
+        }
+      }
       const next = st === DEAL_WON || st === DEAL_LOST ? -1 : (position[table.histTo[r] as number] as number);
       if (next !== cur) {
-        if (cur >= 0) stay[cur] = (stay[cur] as number) + (at - since);
+        if (cur >= 0) addStay(cur, since, at, pf === cur ? col : -1);
         cur = next;
         since = at;
       }
-      if (from < 0) continue;
-      const pf = position[from] as number;
-      if (pf < 0) continue;
-      let col: number;
-      if (st === DEAL_WON) col = k;
-      else if (st === DEAL_LOST) col = k + 1;
-      else {
-        const pt = position[table.histTo[r] as number] as number;
-        if (pt < 0 || pt === pf) continue;
-        col = pt;
+      if (col >= 0) {
+        counts[pf * w + col] = (counts[pf * w + col] as number) + 1;
+        moves++;
       }
-      counts[pf * w + col] = (counts[pf * w + col] as number) + 1;
-      moves++;
     }
     if (cur >= 0) {
       // still in an open stage at the last row ≤ now: the stay is cut at now (or at a close the history does not record)
       const closed = table.closedAt[i] as number;
       const end = (table.status[i] as number) !== DEAL_OPEN && closed <= now && closed >= since ? closed : now;
-      stay[cur] = (stay[cur] as number) + Math.max(0, end - since);
+      addStay(cur, since, end, -1);
+      if (end === now) stayStart[i] = since;
     }
   }
   if (moves < minSample) return insufficient(moves, minSample);
@@ -372,7 +456,7 @@ export function markovForecast(table: DealTable, options: MarkovForecastOptions 
   const period =
     until === null
       ? null
-      : periodForecast(table, { now, until, k, counts, rowTotals: chain.rowTotals, B: abs.B, stay, entry, nOpen, amountBy, name, newDeals, inflowWindowDays });
+      : periodForecast(table, { now, until, k, counts, rowTotals: chain.rowTotals, B: abs.B, stay, entry, nOpen, amountBy, name, newDeals, inflowWindowDays, bandStarts, bandStay, bandCounts, stayMode, stayStart, perDeal, deals, position });
   return {
     ok: true,
     basis: {
@@ -427,6 +511,14 @@ function periodForecast(
     name: (j: number) => string;
     newDeals: boolean;
     inflowWindowDays: number;
+    bandStarts: readonly number[];
+    bandStay: Float64Array;
+    bandCounts: Float64Array;
+    stayMode: 'memoryless' | 'banded';
+    stayStart: Float64Array;
+    perDeal: boolean;
+    deals: readonly number[];
+    position: Int32Array;
   },
 ): MarkovPeriod {
   const { k, counts, rowTotals, stay, nOpen, amountBy, name } = x;
@@ -468,25 +560,90 @@ function periodForecast(
     pLost[i] = Math.min(1, Math.max(0, lost));
     intWin[i] = Math.max(0, iw);
   }
+  // banded (semi-Markov) rates: exits per (stage, band, target) / days spent in the band; a band no stay reached borrows the previous band's (the first: the pooled rates)
+  const nb = x.bandStarts.length;
+  const bandRates = new Float64Array(k * nb * w);
+  for (let p = 0; p < k; p++) {
+    for (let b = 0; b < nb; b++) {
+      const d = (x.bandStay[p * nb + b] as number) / DAY_MS;
+      const base = (p * nb + b) * w;
+      for (let j = 0; j < w; j++) {
+        if (j === p) continue;
+        bandRates[base + j] = d > 0 ? (x.bandCounts[base + j] as number) / d : b === 0 ? (G[p * w + j] as number) : (bandRates[base - w + j] as number);
+      }
+    }
+  }
+  const banded = x.stayMode === 'banded' && H > 0;
+  const chainB: BandedChain = { k, starts: x.bandStarts, rates: bandRates };
+  const N = Math.min(1024, Math.max(16, Math.ceil(H * 8)));
+  const dt = H / N;
+  const V = banded ? freshWin(chainB, dt, N) : null;
+  // P(lost within H) for a fresh deal: the same solver with the won and lost columns swapped
+  let VLost: Float64Array | null = null;
+  if (banded) {
+    const swapped = Float64Array.from(bandRates);
+    for (let r = 0; r < k * nb; r++) {
+      swapped[r * w + k] = bandRates[r * w + k + 1] as number;
+      swapped[r * w + k + 1] = bandRates[r * w + k] as number;
+    }
+    VLost = freshWin({ k, starts: x.bandStarts, rates: swapped }, dt, N);
+  }
+  const lastStart = x.bandStarts[nb - 1] as number;
+  const cache = new Map<number, number>();
+  // a deal's chance: memoryless = its stage's; banded = conditional on its days in the stage (rounded to 3 hours; beyond the last band start all alike)
+  const chanceOf = (p: number, daysIn: number): number => {
+    if (V === null) return pWin[p] as number;
+    const key = p * 1e7 + Math.round(Math.min(daysIn, lastStart) * 8);
+    let v = cache.get(key);
+    if (v === undefined) {
+      v = conditionalWin(chainB, V, p, Math.round(Math.min(daysIn, lastStart) * 8) / 8, dt, N);
+      cache.set(key, v);
+    }
+    return v;
+  };
+  const openWins = new Float64Array(k);
+  const amountWins = table.currencies.map(() => new Decimal(0));
+  const dealRows: MarkovDealTiming[] = [];
+  for (const i of x.deals) {
+    const p = x.position[table.stage[i] as number] as number;
+    if (p < 0) continue;
+    const startedAt = x.stayStart[i] as number;
+    const daysIn = Number.isNaN(startedAt) ? 0 : Math.max(0, days(x.now - startedAt));
+    const pr = chanceOf(p, daysIn);
+    openWins[p] = (openWins[p] as number) + pr;
+    if (banded) {
+      const c = table.currencyIndex[i] as number;
+      const a = table.amountMinor[i] as number;
+      if (c >= 0 && !Number.isNaN(a) && pr > 0) amountWins[c] = (amountWins[c] as Decimal).plus(new Decimal(a).times(new Decimal(pr)));
+    }
+    if (x.perDeal) dealRows.push({ dealId: table.dealIds[i] as string, stageId: name(p), daysInStage: daysIn, pWinWithin: pr });
+  }
   const stages: MarkovStageTiming[] = [];
   let expectedWins = 0;
   for (let p = 0; p < k; p++) {
     const exits = rowTotals[p] as number;
     const rate = exits === 0 ? 0 : exits / (stayDays[p] as number);
-    expectedWins += (nOpen[p] as number) * (pWin[p] as number);
+    expectedWins += openWins[p] as number;
+    const byStay: MarkovStayBand[] = x.bandStarts.map((from, b) => {
+      const d = (x.bandStay[p * nb + b] as number) / DAY_MS;
+      let ex = 0;
+      for (let j = 0; j < w; j++) ex += x.bandCounts[(p * nb + b) * w + j] as number;
+      return { fromDay: from, toDay: b + 1 < nb ? (x.bandStarts[b + 1] as number) : null, stayDays: d, exits: ex, wins: x.bandCounts[(p * nb + b) * w + k] as number, exitRatePerDay: d > 0 ? ex / d : null };
+    });
     stages.push({
       stageId: name(p),
       stayDays: (stay[p] as number) / DAY_MS,
       exits,
       exitRatePerDay: rate,
       meanStayDays: rate === 0 ? null : 1 / rate,
-      pWinWithin: pWin[p] as number,
-      pLostWithin: pLost[p] as number,
+      pWinWithin: V === null ? (pWin[p] as number) : (V[N * k + p] as number),
+      pLostWithin: VLost === null ? (pLost[p] as number) : (VLost[N * k + p] as number),
       openDeals: nOpen[p] as number,
-      expectedWins: (nOpen[p] as number) * (pWin[p] as number),
+      expectedWins: openWins[p] as number,
+      byStay,
     });
   }
-  const openMinor = table.currencies.map((_, c) => decimalSum(amountBy[c] as Float64Array, pWin));
+  const openMinor = banded ? amountWins : table.currencies.map((_, c) => decimalSum(amountBy[c] as Float64Array, pWin));
   let newMinor: Decimal[] | null = null;
   let newDeals: MarkovNewDeals | null = null;
   if (x.newDeals) {
@@ -503,7 +660,7 @@ function periodForecast(
       const rate = (created[e] as number) / x.inflowWindowDays;
       if (rate === 0) continue;
       inflowPerDay[name(e)] = rate;
-      wins += rate * (intWin[e] as number);
+      wins += rate * (V === null ? (intWin[e] as number) : integrateFresh(V, k, e, dt, N));
     }
     // value of one new win: the won amount per won deal, per currency, over deals won by now
     const wonSum = new Float64Array(table.currencies.length);
@@ -531,8 +688,13 @@ function periodForecast(
     from: isoOf(x.now),
     until: isoOf(x.until),
     days: H,
-    rule: 'continuous-time chain: exit rate of a stage = moves out / time spent in it (ongoing stays cut at the as-of time), jumps as in the one-move chain; P(won within H) = exp(G·H)[stage][won] by uniformisation; memoryless: the time already spent in a stage does not change the forecast',
+    rule:
+      x.stayMode === 'banded'
+        ? 'semi-Markov: exit rates and destinations per band of time in the stage (moves out / time spent in the band, ongoing stays cut at the as-of time), the clock restarting in each stage; each open deal conditioned on its days in its stage'
+        : 'continuous-time chain: exit rate of a stage = moves out / time spent in it (ongoing stays cut at the as-of time), jumps as in the one-move chain; P(won within H) = exp(G·H)[stage][won] by uniformisation; memoryless: the time already spent in a stage does not change the forecast',
+    stay: x.stayMode,
     stages,
+    deals: x.perDeal ? dealRows : null,
     expectedWins,
     expectedAmount: table.currencies.map((cur, c) => moneyOut(openMinor[c] as Decimal, cur)),
     newDeals: nd,
