@@ -575,7 +575,7 @@ function periodForecast(
   }
   const banded = x.stayMode === 'banded' && H > 0;
   const chainB: BandedChain = { k, starts: x.bandStarts, rates: bandRates };
-  const N = Math.min(1024, Math.max(16, Math.ceil(H * 8)));
+  const N = Math.min(1024, Math.max(64, Math.ceil(H * 16)));
   const dt = H / N;
   const V = banded ? freshWin(chainB, dt, N) : null;
   // P(lost within H) for a fresh deal: the same solver with the won and lost columns swapped

@@ -178,3 +178,79 @@ describe('markovForecast per period (continuous-time chain)', () => {
     expect(byCur(b.period!.totalExpectedAmount)).toEqual(byCur(a.period!.totalExpectedAmount));
   });
 });
+
+describe("markovForecast per period, conditioned on the time in the stage (stay: 'banded')", () => {
+  // one open stage, bands [0, 7) and [7, ∞) days in it; as of day 12, everything created at day 0:
+  //   a: won after 2 days, b: lost after 4, c: won after 10, d: open for 12
+  // band [0, 7): stays 2 + 4 + 7 + 7 = 20 days, exits: won 1 (a), lost 1 (b) → 0.05 and 0.05 per day
+  // band [7, ∞): stays 3 (c) + 5 (d) = 8 days, exits: won 1 (c)            → 1/8 per day, never lost
+  const one = defineFunnel({ id: 'o', name: 'O', currency: 'EUR', stages: [{ id: 'offer', name: 'Offer' }, { id: 'won', name: 'Won', category: 'won' }, { id: 'lost', name: 'Lost', category: 'lost' }] });
+  const t1 = DealTable.fromColumns(
+    {
+      dealIds: ['a', 'b', 'c', 'd'],
+      createdAt: [0, 0, 0, 0],
+      stage: ['won', 'lost', 'won', 'offer'],
+      amount: [null, null, '500.00', '80.00'],
+      currency: 'EUR',
+      history: { deal: [0, 0, 1, 1, 2, 2, 3], from: [null, 'offer', null, 'offer', null, 'offer', null], to: ['offer', 'won', 'offer', 'lost', 'offer', 'won', 'offer'], at: [0, 2, 0, 4, 0, 10, 0].map((d) => d * DAY) },
+    },
+    one,
+  );
+  const banded = (h: number) => markovForecast(t1, { minSample: 1, now: 12 * DAY, until: (12 + h) * DAY, stay: 'banded', stayBands: [7], perDeal: true, newDeals: false });
+  it('rates by band of time in the stage, open stays censored', () => {
+    const m = banded(10);
+    if (!m.ok || m.period === null) throw new Error('expected a period');
+    expect(m.period.stages[0]!.byStay).toEqual([
+      { fromDay: 0, toDay: 7, stayDays: 20, exits: 2, wins: 1, exitRatePerDay: 0.1 },
+      { fromDay: 7, toDay: null, stayDays: 8, exits: 1, wins: 1, exitRatePerDay: 1 / 8 },
+    ]);
+    expect(m.period.stay).toBe('banded');
+  });
+  it('P(won within H | days in stage) by hand: piecewise-exponential stay, band-specific destinations', () => {
+    for (const h of [3, 10, 40]) {
+      const m = banded(h);
+      if (!m.ok || m.period === null) throw new Error('expected a period');
+      // d has been in Offer for 12 ≥ 7 days: only the second band matters
+      expect(m.period.deals).toEqual([{ dealId: 'd', stageId: 'offer', daysInStage: 12, pWinWithin: expect.closeTo(1 - Math.exp(-h / 8), 12) }]);
+      expect(m.period.expectedAmount).toEqual([{ amount: (80 * (1 - Math.exp(-h / 8))).toFixed(2), currency: 'EUR' }]);
+      // a deal entering now: half of the first band's exits win, then the second band
+      const fresh = h <= 7 ? 0.5 * (1 - Math.exp(-0.1 * h)) : 0.5 * (1 - Math.exp(-0.7)) + Math.exp(-0.7) * (1 - Math.exp(-(h - 7) / 8));
+      const freshLost = 0.5 * (1 - Math.exp(-0.1 * Math.min(h, 7)));
+      expect(m.period.stages[0]!.pWinWithin).toBeCloseTo(fresh, 12);
+      expect(m.period.stages[0]!.pLostWithin).toBeCloseTo(freshLost, 12);
+    }
+    // the memoryless chain pools the bands: 3 exits in 28 days, 2 of them won → (2/3)(1 − e^{−3h/28}), for every deal
+    const mm = markovForecast(t1, { minSample: 1, now: 12 * DAY, until: 22 * DAY, perDeal: true, newDeals: false });
+    expect(mm.ok && mm.period!.deals![0]!.pWinWithin).toBeCloseTo((2 / 3) * (1 - Math.exp(-30 / 28)), 12);
+  });
+  it('with one band it is the memoryless chain (the hand-solved three-stage example, to the O(Δ²) of the grid)', () => {
+    for (const h of [1, 7, 30]) {
+      const m = markovForecast(table(rows), { minSample: 1, now, until: now + h * DAY, stay: 'banded', stayBands: [1e6], perDeal: true, inflowWindowDays: 5 });
+      if (!m.ok || m.period === null) throw new Error('expected a period');
+      const [lead, qual, offer] = m.period.stages;
+      expect(Math.abs(lead!.pWinWithin - pLead(h))).toBeLessThan(1e-4);
+      expect(Math.abs(qual!.pWinWithin - pQual(h))).toBeLessThan(1e-4);
+      expect(Math.abs(offer!.pWinWithin - pOffer(h))).toBeLessThan(1e-4);
+      expect(Math.abs(m.period.expectedWins - pLead(h) - pQual(h))).toBeLessThan(2e-4);
+      expect(Math.abs(m.period.newDeals!.expectedWins - 0.4 * intLead(h))).toBeLessThan(1e-3 * Math.max(1, h));
+    }
+  });
+  test.prop([rawDealsArb, fc.integer({ min: 0, max: 300_000 })], { numRuns: 25 })('banded chances are probabilities and do not depend on row order', (deals, h) => {
+    const asOf = 1_200_000;
+    const opts = { minSample: 1, now: asOf, until: asOf + h, stay: 'banded' as const, stayBands: [0.00001, 0.0003], perDeal: true };
+    const a = markovForecast(arbTable(deals), opts);
+    const b = markovForecast(arbTable([...deals].reverse(), true), opts);
+    if (!a.ok || !b.ok) return;
+    for (const d of a.period!.deals!) {
+      expect(d.pWinWithin).toBeGreaterThanOrEqual(0);
+      expect(d.pWinWithin).toBeLessThanOrEqual(1);
+    }
+    a.period!.stages.forEach((s) => expect(s.pWinWithin + s.pLostWithin).toBeLessThanOrEqual(1 + 1e-9));
+    const byId = (xs: readonly { dealId: string; pWinWithin: number }[]) => [...xs].sort((x, y) => x.dealId.localeCompare(y.dealId));
+    expect(byId(b.period!.deals!)).toEqual(byId(a.period!.deals!).map((d) => ({ ...d, pWinWithin: expect.closeTo(d.pWinWithin, 9) })));
+  });
+  it('rejects bad bands and modes', () => {
+    expect(() => markovForecast(t1, { minSample: 1, stayBands: [7, 7] })).toThrow(/stayBands/);
+    expect(() => markovForecast(t1, { minSample: 1, stay: 'weibull' as never })).toThrow(/stay/);
+  });
+});
