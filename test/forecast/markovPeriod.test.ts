@@ -133,6 +133,20 @@ describe('markovForecast per period (continuous-time chain)', () => {
     expect(off.ok && off.period!.newDeals).toBeNull();
     expect(off.ok && off.period!.totalExpectedAmount).toEqual(off.ok && off.period!.expectedAmount);
   });
+  it('edges: a zero-length period gives 0, a stage nothing left stays put, never NaN', () => {
+    for (const stay of ['memoryless', 'banded'] as const) {
+      const z = markovForecast(table(rows), { minSample: 1, now, until: now, stay });
+      if (!z.ok || z.period === null) throw new Error('expected a period');
+      expect(z.period.stages.map((x) => [x.pWinWithin, x.pLostWithin])).toEqual([[0, 0], [0, 0], [0, 0]]);
+      expect(z.period.totalExpectedWins).toBe(0);
+      expect(z.period.totalExpectedAmount).toEqual([{ amount: '0.00', currency: 'EUR' }]);
+    }
+    // only Lead has moves: Qualified and Offer have no exits (rate 0, mean stay null) and win nothing
+    const onlyLead = markovForecast(table([rows[2]!, { id: 'o', path: ['lead', 'qual'], at: [0, 1] }]), { minSample: 1, now, until: now + 30 * DAY, stay: 'banded', perDeal: true });
+    if (!onlyLead.ok || onlyLead.period === null) throw new Error('expected a period');
+    expect(onlyLead.period.stages.map((x) => [x.exits, x.meanStayDays, x.pWinWithin])).toEqual([[2, expect.any(Number), 0], [0, null, 0], [0, null, 0]]);
+    expect(JSON.stringify(onlyLead)).not.toMatch(/NaN|null,"pWinWithin":null/);
+  });
   it('no period without until; bad options throw', () => {
     const m = markovForecast(table(rows), { minSample: 1, now });
     expect(m.ok && m.period).toBeNull();
