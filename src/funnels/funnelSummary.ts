@@ -117,7 +117,8 @@ export function summaryFromUnits(q: CompiledQuery, r: FunnelUnitResults): Funnel
 export function canScanFunnelSummary(q: CompiledQuery): boolean {
   if (q.hasFilters || q.hasOptional || q.hasGaps || q.exclusions.length > 0 || q.order !== 'ordered') return false;
   if (q.attempt === 'clickhouse') {
-    if (q.chModes.dedup || q.chModes.strictOrder || q.chModes.strictIncrease) return false;
+    const m = q.chModes;
+    if (m.dedup || m.strictOrder || m.strictIncrease || m.once || m.allowReentry) return false;
   } else if (q.attempt !== 'posthog') return false;
   const css = q.codeStepStart;
   for (let c = 0; c + 1 < css.length; c++) if ((css[c + 1] as number) - (css[c] as number) > 1) return false;

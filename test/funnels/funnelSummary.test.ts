@@ -130,6 +130,9 @@ describe('fused funnel summary = general engine = reference', () => {
       { steps: ['a', 'b'], order: 'unordered' },
       { steps: ['a', 'b'], attempt: 'firstEntry' },
       { steps: ['a', 'b'], clickhouse: ['strict_increase'] },
+      { steps: ['a', 'b'], clickhouse: ['strict_once'] },
+      { steps: ['a', 'b'], clickhouse: ['strict_order', 'allow_reentry'] },
+      { steps: ['a', 'b'], clickhouse: ['strict_deduplication'] },
     ];
     for (const s of shapes) expect(canScanFunnelSummary(compileFor(log, s)), JSON.stringify(s)).toBe(false);
     expect(canScanFunnelSummary(compileFor(log, { steps: ['a', 'b'] }))).toBe(true);
