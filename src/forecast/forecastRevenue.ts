@@ -1,5 +1,6 @@
 import { fail } from '../errors/FunnelError.js';
-import { simulateRevenue } from '../internal/montecarlo.js';
+import { betaDraw, simulateRevenue } from '../internal/montecarlo.js';
+import { createRng } from '../internal/prng.js';
 import { inverseCdfQuantile } from '../internal/stats.js';
 import { incidenceEstimate, type CompetingRisksFit } from '../internal/survival.js';
 import type { DealTable } from '../io/dealTable.js';
@@ -17,6 +18,7 @@ import {
   moneyOut,
   openDeals,
   pickCurrency,
+  bootstrapWin,
   ownProbability,
   winChance,
   type CloseModel,
@@ -172,6 +174,10 @@ export interface PeriodInputs {
   readonly cells: string[];
   /** Coefficient of variation of the new-deal mean (0 without new deals). */
   readonly newCv: number;
+  /** Period length in days. */
+  readonly horizon: number;
+  /** Whether the survival estimates are value weighted. */
+  readonly valueWeighted: boolean;
 }
 
 /** @internal */
@@ -246,7 +252,7 @@ export function periodInputs(
       newCv = Math.sqrt(1 / created + rel * rel);
     }
   }
-  return { deals, amounts: Float64Array.from(a), probs: Float64Array.from(p), skipped, inflowPerDay, newMean, wonAmounts: Float64Array.from(won), model, se: Float64Array.from(se), cells, newCv };
+  return { deals, amounts: Float64Array.from(a), probs: Float64Array.from(p), skipped, inflowPerDay, newMean, wonAmounts: Float64Array.from(won), model, se: Float64Array.from(se), cells, newCv, horizon: h, valueWeighted: opts.weighting !== 'deals' };
 }
 
 /** Standard errors of the learned stage probabilities (from their 95 % interval: (upper − lower) / (2 · 1.96)); null for configured or explicit ones. @internal */
@@ -262,16 +268,18 @@ function learnedStageSe(table: DealTable, source: StageProbabilitySource, now: n
 }
 
 /** Deals grouped by estimation cell: amounts in cell order, cell boundaries, probabilities and standard errors. @internal */
-export function groupCells(inp: PeriodInputs): { amounts: Float64Array; cellStart: Int32Array; cellProb: Float64Array; cellSd: Float64Array } {
+export function groupCells(inp: PeriodInputs): { amounts: Float64Array; cellStart: Int32Array; cellProb: Float64Array; cellSd: Float64Array; keys: string[] } {
   const index = new Map<string, number>();
   const of = new Int32Array(inp.cells.length);
   const prob: number[] = [];
   const sd: number[] = [];
+  const keys: string[] = [];
   inp.cells.forEach((key, j) => {
     let c = index.get(key);
     if (c === undefined) {
       c = prob.length;
       index.set(key, c);
+      keys.push(key);
       prob.push(inp.probs[j] as number);
       sd.push(inp.se[j] as number);
     }
@@ -287,7 +295,37 @@ export function groupCells(inp: PeriodInputs): { amounts: Float64Array; cellStar
     amounts[fill[c] as number] = inp.amounts[j] as number;
     fill[c] = (fill[c] as number) + 1;
   }
-  return { amounts, cellStart, cellProb: Float64Array.from(prob), cellSd: Float64Array.from(sd) };
+  return { amounts, cellStart, cellProb: Float64Array.from(prob), cellSd: Float64Array.from(sd), keys };
+}
+
+/** Number of parameter replicates (at most; fewer when there are fewer simulations). @internal */
+export const PARAMETER_REPLICATES = 200;
+
+/**
+ * Parameter draws for `uncertainty: 'parameters'`: R = min(simulations, 200) replicates. A landmark
+ * cell's probability in replicate r is its estimate on the Poisson(1) bootstrap replicate r of the
+ * past deals ({@link bootstrapWin}; the same deal weights for every cell, so cells that share deals
+ * move together); any other cell with a standard error (pooled-curve cells, learned stage
+ * probabilities) is drawn from the Beta with its estimate as mean and its standard error as standard
+ * deviation. @internal
+ */
+export function parameterDraws(inp: PeriodInputs, g: ReturnType<typeof groupCells>, simulations: number, seed: number): { cells: Int32Array; replicates: number; p: Float64Array } | undefined {
+  const lm = inp.model?.landmark;
+  const cells: number[] = [];
+  g.keys.forEach((key, c) => {
+    if ((lm !== undefined && lm.fits.has(key)) || (g.cellSd[c] as number) > 0) cells.push(c);
+  });
+  if (cells.length === 0) return undefined;
+  const R = Math.min(simulations, PARAMETER_REPLICATES);
+  const p = new Float64Array(R * cells.length);
+  const rng = createRng((seed ^ 0x2545f491) >>> 0);
+  cells.forEach((c, j) => {
+    const entry = lm?.fits.get(g.keys[c] as string);
+    for (let r = 0; r < R; r++) {
+      p[r * cells.length + j] = entry !== undefined ? bootstrapWin(entry, inp.horizon, inp.valueWeighted, seed, r) : betaDraw(g.cellProb[c] as number, g.cellSd[c] as number, rng);
+    }
+  });
+  return { cells: Int32Array.from(cells), replicates: R, p };
 }
 
 /**
@@ -346,12 +384,16 @@ export function forecastRevenue(table: DealTable, options: ForecastRevenueOption
   if (target !== null && target.currency !== currency) fail('CURRENCY_MISMATCH', `a target in ${currency}`, target.currency, ['options', 'target', 'currency']);
   const uncertainty = options.uncertainty ?? 'parameters';
   if (uncertainty !== 'parameters' && uncertainty !== 'none') fail('INVALID_OPTION', "'parameters' or 'none'", uncertainty, ['options', 'uncertainty']);
-  const weighting = options.weighting ?? 'amount';
+  const weighting = options.weighting ?? 'deals';
   if (weighting !== 'amount' && weighting !== 'deals') fail('INVALID_OPTION', "'amount' or 'deals'", weighting, ['options', 'weighting']);
   const inp = periodInputs(table, now, until, currency, { timing, newDeals, inflowWindowDays, minSample, probabilities: options.probabilities ?? 'configured', uncertainty, weighting });
   const grouped = groupCells(inp);
+  const draws = uncertainty === 'parameters' ? parameterDraws(inp, grouped, simulations, seed) : undefined;
   const totals = simulateRevenue({
-    ...grouped,
+    amounts: grouped.amounts,
+    cellStart: grouped.cellStart,
+    cellProb: grouped.cellProb,
+    ...(draws === undefined ? {} : { cellDraws: draws }),
     simulations,
     seed,
     extraMean: inp.newMean,

@@ -252,9 +252,22 @@ export interface LandmarkModel {
   /** Per deal: its amount ÷ the mean amount of its currency (1 without an amount), for value weighting. */
   readonly weight: Float64Array;
   /** Fits per pooled window, cached by key, with their distinct deals. */
-  readonly fits: Map<string, { readonly fit: CompetingRisksFit; readonly rows: number; readonly deals: number; readonly time: number[]; readonly event: number[]; readonly weight: number[] }>;
+  readonly fits: Map<string, LandmarkFit>;
   /** Answers per (stage, landmark, horizon), cached. */
   readonly answers: Map<string, WinChance>;
+}
+
+/** One landmark population (a stage and a window of landmark ages): its fit and its rows. @internal */
+export interface LandmarkFit {
+  readonly fit: CompetingRisksFit;
+  readonly rows: number;
+  readonly deals: number;
+  readonly time: number[];
+  readonly event: number[];
+  /** Value weight of each row's deal. */
+  readonly weight: number[];
+  /** Deal index of each row. */
+  readonly deal: number[];
 }
 
 /** The index of the landmark age nearest to an age in days (ties to the younger one). @internal */
@@ -450,6 +463,7 @@ export function winChance(model: CloseModel, stage: number, age: number, horizon
       const ts: number[] = [];
       const es: number[] = [];
       const ws: number[] = [];
+      const ds: number[] = [];
       const seen = new Set<number>();
       for (let x = lo; x <= hi; x++) {
         const t = lm.time[base + x] as number[];
@@ -459,10 +473,14 @@ export function winChance(model: CloseModel, stage: number, age: number, horizon
           ts.push(t[r] as number);
           es.push(e[r] as number);
           ws.push(lm.weight[d[r] as number] as number);
+          ds.push(d[r] as number);
           seen.add(d[r] as number);
         }
       }
-      entry = { fit: fitCompetingRisks(ts, es, 2), rows: ts.length, deals: seen.size, time: ts, event: es, weight: ws };
+      // rows in time order, so that the bootstrap sweeps need no re-sorting
+      const order = ts.map((_, j) => j).sort((x, y) => (ts[x] as number) - (ts[y] as number));
+      const pick = (arr: number[]): number[] => order.map((j) => arr[j] as number);
+      entry = { fit: fitCompetingRisks(ts, es, 2), rows: ts.length, deals: seen.size, time: pick(ts), event: pick(es), weight: pick(ws), deal: pick(ds) };
       lm.fits.set(key, entry);
     }
     const est = incidenceEstimate(entry.fit, 1, horizon);
@@ -517,6 +535,39 @@ export function weightedWinIncidence(time: readonly number[], event: readonly nu
     r = q;
   }
   return Math.min(1, Math.max(0, f));
+}
+
+/** Poisson(1) cumulative probabilities, for bootstrap weights by inversion. */
+const POISSON1_CDF = [0.36787944117144233, 0.7357588823428847, 0.9196986029286058, 0.9810118431238462, 0.9963401531726563, 0.9994058151824183, 0.9999167588507265, 0.9999897508033253, 0.9999988747974306];
+
+/**
+ * The Poisson(1) bootstrap weight of a deal in replicate r: a hash of (seed, r, deal) turned into
+ * a Poisson(1) count by inversion. Deterministic, no state: every landmark population sees the same
+ * weight for the same deal in the same replicate, so the replicates keep the correlation between
+ * populations that share deals. @internal
+ */
+export function bootstrapWeight(seed: number, r: number, deal: number): number {
+  let h = (Math.imul(deal + 1, 0x9e3779b1) ^ Math.imul(r + 1, 0x85ebca77) ^ Math.imul(seed, 0xc2b2ae3d)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
+  h = (h ^ (h >>> 16)) >>> 0;
+  const u = h / 4294967296;
+  let k = 0;
+  while (k < POISSON1_CDF.length && u >= (POISSON1_CDF[k] as number)) k++;
+  return k;
+}
+
+/**
+ * The win incidence at `horizon` of a landmark population in bootstrap replicate r (each deal's rows
+ * weighted by its Poisson(1) weight, times its value weight when `valueWeighted`). @internal
+ */
+export function bootstrapWin(entry: LandmarkFit, horizon: number, valueWeighted: boolean, seed: number, r: number): number {
+  const w: number[] = new Array<number>(entry.rows);
+  for (let j = 0; j < entry.rows; j++) {
+    const b = bootstrapWeight(seed, r, entry.deal[j] as number);
+    w[j] = valueWeighted ? b * (entry.weight[j] as number) : b;
+  }
+  return weightedWinIncidence(entry.time, entry.event, w, horizon);
 }
 
 /** P(won within `horizon` days | in `stage`, open at age `age` days): {@link winChance}'s point estimate. @internal */

@@ -22,8 +22,12 @@ export interface SimulationInput {
   readonly cellStart: Int32Array;
   /** Point estimate of each cell's win probability. */
   readonly cellProb: Float64Array;
-  /** Standard error of each cell's probability; > 0 draws it per simulation from a Beta with that mean and standard deviation. Omitted = all fixed. */
-  readonly cellSd?: Float64Array;
+  /**
+   * Parameter draws: simulation k uses replicate k mod `replicates`, whose probabilities for the
+   * listed cells are `p[r · cells.length + j]` (the other cells keep their point estimate). Omitted =
+   * all fixed.
+   */
+  readonly cellDraws?: { readonly cells: Int32Array; readonly replicates: number; readonly p: Float64Array };
   readonly simulations: number;
   readonly seed: number;
   /** Poisson mean of extra wins per simulation (0 = none). */
@@ -108,22 +112,22 @@ function stepState(st: Uint32Array): number {
 }
 
 /**
- * Totals of each simulation (unsorted, in simulation order). With cell standard errors, each
- * simulation first draws every uncertain cell's probability (and the extra mean) from a second
- * seeded stream, so all deals of a cell share the draw (their outcomes are correlated through it);
- * then one sfc32 draw per deal, compared as an integer with the cell's threshold p·2³² − 2³¹.
+ * Totals of each simulation (unsorted, in simulation order). With parameter draws, each simulation
+ * first sets every uncertain cell's probability from its replicate (and draws the extra mean from a
+ * second seeded stream), so all deals of a cell share the draw and their outcomes are correlated
+ * through it; then one sfc32 draw per deal, compared as an integer with the cell's threshold
+ * p·2³² − 2³¹.
  * @internal
  */
 export function simulateRevenue(input: SimulationInput): Float64Array {
   const { amounts, cellStart, cellProb, simulations, seed } = input;
   const cells = cellProb.length;
-  const sd = input.cellSd;
+  const draws = input.cellDraws;
+  const ucells = draws === undefined ? 0 : draws.cells.length;
   // u < p ⇔ t < p·2³² for the unsigned draw t; with t kept as a signed int32, flip the sign bit and
   // compare with p·2³² − 2³¹ (all sfc32 arithmetic stays in int32, which V8 keeps in registers)
   const thr = new Float64Array(cells);
   for (let c = 0; c < cells; c++) thr[c] = (cellProb[c] as number) * 4294967296 - 2147483648;
-  const uncertain: number[] = [];
-  if (sd !== undefined) for (let c = 0; c < cells; c++) if ((sd[c] as number) > 0 && (cellProb[c] as number) > 0 && (cellProb[c] as number) < 1) uncertain.push(c);
   const extraCv = input.extraCv ?? 0;
   const paramRng = createRng((seed ^ 0x5f3759df) >>> 0);
   const st = rngState(seed);
@@ -141,9 +145,9 @@ export function simulateRevenue(input: SimulationInput): Float64Array {
     if (input.signal?.aborted === true) throw new FunnelError('ABORTED', 'funnelwise: the simulation was aborted through its AbortSignal', { path: ['options', 'signal'] });
     const s1 = Math.min(simulations, s0 + batch);
     for (let s = s0; s < s1; s++) {
-      for (let j = 0; j < uncertain.length; j++) {
-        const cell = uncertain[j] as number;
-        thr[cell] = betaDraw(cellProb[cell] as number, (sd as Float64Array)[cell] as number, paramRng) * 4294967296 - 2147483648;
+      if (draws !== undefined && ucells > 0) {
+        const row = (s % draws.replicates) * ucells;
+        for (let j = 0; j < ucells; j++) thr[draws.cells[j] as number] = (draws.p[row + j] as number) * 4294967296 - 2147483648;
       }
       let mu = mu0;
       if (mu0 > 0 && extraCv > 0) {

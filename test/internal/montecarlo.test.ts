@@ -82,12 +82,14 @@ describe('parameter uncertainty', () => {
     expect(betaDraw(1, 0.1, rng)).toBe(1);
     expect(betaDraw(0.4, 0, rng)).toBe(0.4);
   });
-  it('one shared draw per cell: Var S = n a² (p(1 − p) − σ²) + n² a² σ² (law of total variance)', () => {
+  it('one shared parameter draw per cell and simulation: Var S = n a² (p(1 − p) − σ²) + n² a² σ² (law of total variance)', () => {
     // 200 deals of 1.00 in one cell, p = 0.4 with standard error σ = 0.05
     const n = 200;
     const amounts = new Float64Array(n).fill(100);
     const sims = 20_000;
-    const t = simulateRevenue({ amounts, cellStart: Int32Array.of(0, n), cellProb: Float64Array.of(0.4), cellSd: Float64Array.of(0.05), simulations: sims, seed: 11 });
+        const rng = createRng(12);
+    const p = Float64Array.from({ length: sims }, () => betaDraw(0.4, 0.05, rng));
+    const t = simulateRevenue({ amounts, cellStart: Int32Array.of(0, n), cellProb: Float64Array.of(0.4), cellDraws: { cells: Int32Array.of(0), replicates: sims, p }, simulations: sims, seed: 11 });
     const mean = t.reduce((s, v) => s + v, 0) / sims;
     const v = t.reduce((s, x) => s + (x - mean) ** 2, 0) / (sims - 1);
     const expected = n * 100 ** 2 * (0.24 - 0.0025) + n * n * 100 ** 2 * 0.0025; // 475,000 + 10,000,000
