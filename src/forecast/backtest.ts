@@ -372,7 +372,7 @@ export function backtest(table: DealTable, options: BacktestOptions = {}): Backt
         const r = forecastRevenue(past, { now: at, until: end, currency, simulations, seed, minSample, ...(options.uncertainty === undefined ? {} : { uncertainty: options.uncertainty }), ...(options.weighting === undefined ? {} : { weighting: options.weighting }) });
         const toMinor = (m: Money): number => moneyIn(m, ['forecast']).minor;
         put(f, toMinor(r.mean), toMinor(r.p10), toMinor(r.p90), toMinor(r.p50));
-        const model = buildCloseModel(past, at, minSample);
+        const model = buildCloseModel(past, at, minSample, false);
         const h = days(end - at);
         open.forEach((i, j) => {
           if ((position[past.stage[i] as number] as number) < 0) return;

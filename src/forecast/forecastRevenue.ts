@@ -192,7 +192,7 @@ export function periodInputs(
   const open = openDeals(table, now);
   const h = days(Math.max(0, until - now));
   const withSe = opts.uncertainty === 'parameters';
-  const model = opts.timing ? buildCloseModel(table, now, opts.minSample) : null;
+  const model = opts.timing ? buildCloseModel(table, now, opts.minSample, false) : null;
   const stageP = opts.timing ? [] : resolveStageProbabilities(table, opts.probabilities, now, opts.minSample);
   const own = opts.timing ? [] : dealProbabilities(table, open, stageP, {});
   const stageSe = !opts.timing && withSe ? learnedStageSe(table, opts.probabilities, now, opts.minSample) : null;
@@ -299,10 +299,10 @@ export function groupCells(inp: PeriodInputs): { amounts: Float64Array; cellStar
 }
 
 /** Number of parameter replicates (at most; fewer when there are fewer simulations). @internal */
-export const PARAMETER_REPLICATES = 200;
+export const PARAMETER_REPLICATES = 100;
 
 /**
- * Parameter draws for `uncertainty: 'parameters'`: R = min(simulations, 200) replicates. A landmark
+ * Parameter draws for `uncertainty: 'parameters'`: R = min(simulations, 100) replicates. A landmark
  * cell's probability in replicate r is its estimate on the Poisson(1) bootstrap replicate r of the
  * past deals ({@link bootstrapWin}; the same deal weights for every cell, so cells that share deals
  * move together); any other cell with a standard error (pooled-curve cells, learned stage

@@ -348,7 +348,7 @@ export function buildLandmarks(table: DealTable, end: Float64Array, ev: Uint8Arr
 }
 
 /** @internal */
-export function buildCloseModel(table: DealTable, now: number, minSample: number): CloseModel {
+export function buildCloseModel(table: DealTable, now: number, minSample: number, withStageFits = true): CloseModel {
   const n = table.size;
   const k = table.stageIds.length;
   const time: number[] = [];
@@ -380,8 +380,8 @@ export function buildCloseModel(table: DealTable, now: number, minSample: number
     event.push(e);
   }
   const pooled = fitCompetingRisks(time, event, 2);
-  const entries = firstEntries(table);
-  const { open } = stageOrder(table);
+  const entries = withStageFits ? firstEntries(table) : new Float64Array(0);
+  const open = withStageFits ? stageOrder(table).open : [];
   const byStage: (CompetingRisksFit | null)[] = new Array<CompetingRisksFit | null>(k).fill(null);
   const closedByStage = new Int32Array(k);
   for (const s of open) {
@@ -562,12 +562,40 @@ export function bootstrapWeight(seed: number, r: number, deal: number): number {
  * weighted by its Poisson(1) weight, times its value weight when `valueWeighted`). @internal
  */
 export function bootstrapWin(entry: LandmarkFit, horizon: number, valueWeighted: boolean, seed: number, r: number): number {
-  const w: number[] = new Array<number>(entry.rows);
-  for (let j = 0; j < entry.rows; j++) {
+  // rows are in time order: one pass for the total weight, one sweep up to the horizon
+  const n = entry.rows;
+  const w = new Float64Array(n);
+  let atRisk = 0;
+  for (let j = 0; j < n; j++) {
     const b = bootstrapWeight(seed, r, entry.deal[j] as number);
-    w[j] = valueWeighted ? b * (entry.weight[j] as number) : b;
+    const x = valueWeighted ? b * (entry.weight[j] as number) : b;
+    w[j] = x;
+    atRisk += x;
   }
-  return weightedWinIncidence(entry.time, entry.event, w, horizon);
+  let s = 1;
+  let f = 0;
+  let j = 0;
+  while (j < n) {
+    const t = entry.time[j] as number;
+    if (t > horizon) break;
+    let d = 0;
+    let dw = 0;
+    let leave = 0;
+    while (j < n && entry.time[j] === t) {
+      const x = w[j] as number;
+      const e = entry.event[j] as number;
+      if (e > 0) d += x;
+      if (e === 1) dw += x;
+      leave += x;
+      j++;
+    }
+    if (atRisk > 0 && d > 0) {
+      f += (s * dw) / atRisk;
+      s *= 1 - d / atRisk;
+    }
+    atRisk -= leave;
+  }
+  return Math.min(1, Math.max(0, f));
 }
 
 /** P(won within `horizon` days | in `stage`, open at age `age` days): {@link winChance}'s point estimate. @internal */
