@@ -18,6 +18,7 @@ import {
   moneyOut,
   openDeals,
   pickCurrency,
+  bootstrapWeight,
   bootstrapWin,
   ownProbability,
   winChance,
@@ -319,12 +320,17 @@ export function parameterDraws(inp: PeriodInputs, g: ReturnType<typeof groupCell
   const R = Math.min(simulations, PARAMETER_REPLICATES);
   const p = new Float64Array(R * cells.length);
   const rng = createRng((seed ^ 0x2545f491) >>> 0);
-  cells.forEach((c, j) => {
-    const entry = lm?.fits.get(g.keys[c] as string);
-    for (let r = 0; r < R; r++) {
-      p[r * cells.length + j] = entry !== undefined ? bootstrapWin(entry, inp.horizon, inp.valueWeighted, seed, r) : betaDraw(g.cellProb[c] as number, g.cellSd[c] as number, rng);
-    }
-  });
+  const entries = cells.map((c) => lm?.fits.get(g.keys[c] as string));
+  const size = inp.model === null ? 0 : inp.model.landmark.weight.length;
+  const w = new Uint8Array(size);
+  for (let r = 0; r < R; r++) {
+    // one Poisson(1) weight per past deal and replicate, shared by every cell
+    if (entries.some((e) => e !== undefined)) for (let i = 0; i < size; i++) w[i] = bootstrapWeight(seed, r, i);
+    cells.forEach((c, j) => {
+      const entry = entries[j];
+      p[r * cells.length + j] = entry !== undefined ? bootstrapWin(entry, inp.horizon, inp.valueWeighted, w) : betaDraw(g.cellProb[c] as number, g.cellSd[c] as number, rng);
+    });
+  }
   return { cells: Int32Array.from(cells), replicates: R, p };
 }
 

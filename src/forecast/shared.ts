@@ -558,16 +558,17 @@ export function bootstrapWeight(seed: number, r: number, deal: number): number {
 }
 
 /**
- * The win incidence at `horizon` of a landmark population in bootstrap replicate r (each deal's rows
- * weighted by its Poisson(1) weight, times its value weight when `valueWeighted`). @internal
+ * The win incidence at `horizon` of a landmark population in one bootstrap replicate (each deal's
+ * rows weighted by its Poisson(1) weight `dealWeights[deal]` — see {@link bootstrapWeight} — times its
+ * value weight when `valueWeighted`). @internal
  */
-export function bootstrapWin(entry: LandmarkFit, horizon: number, valueWeighted: boolean, seed: number, r: number): number {
+export function bootstrapWin(entry: LandmarkFit, horizon: number, valueWeighted: boolean, dealWeights: Uint8Array): number {
   // rows are in time order: one pass for the total weight, one sweep up to the horizon
   const n = entry.rows;
   const w = new Float64Array(n);
   let atRisk = 0;
   for (let j = 0; j < n; j++) {
-    const b = bootstrapWeight(seed, r, entry.deal[j] as number);
+    const b = dealWeights[entry.deal[j] as number] as number;
     const x = valueWeighted ? b * (entry.weight[j] as number) : b;
     w[j] = x;
     atRisk += x;
