@@ -74,11 +74,17 @@ const ref = time(() => {
 }, 3);
 
 const mc = time(() => forecastRevenue(table, { now, timing: false, simulations: SIMS, seed: 1 }));
+const learned = time(() => forecastRevenue(table, { now, timing: false, probabilities: 'odoo', simulations: SIMS, seed: 1 }), 3);
+const learnedNone = time(() => forecastRevenue(table, { now, timing: false, probabilities: 'odoo', simulations: SIMS, seed: 1, uncertainty: 'none' }), 3);
 const timed = time(() => forecastRevenue(table, { now, until: now + 30 * DAY, simulations: SIMS, seed: 1 }), 3);
+const timedNone = time(() => forecastRevenue(table, { now, until: now + 30 * DAY, simulations: SIMS, seed: 1, uncertainty: 'none' }), 3);
 const exact = time(() => exactRevenueDistribution(table, { now }), 3);
 
 console.log(`open deals ${N}, simulations ${SIMS} (median of runs)`);
 console.log(`forecastRevenue, no timing (whole call)      ${mc.ms.toFixed(1)} ms   target ≤ 250 ms   mean ${mc.out.mean.amount} P10 ${mc.out.p10.amount} P90 ${mc.out.p90.amount}`);
 console.log(`reference loop (Math.random + if)             ${ref.ms.toFixed(1)} ms   ratio funnelwise/reference ${(mc.ms / ref.ms).toFixed(2)}`);
-console.log(`forecastRevenue, survival timing (30 days)    ${timed.ms.toFixed(1)} ms   mean ${timed.out.mean.amount}`);
+console.log(`forecastRevenue, Odoo probabilities, parameter uncertainty  ${learned.ms.toFixed(1)} ms   P10 ${learned.out.p10.amount} P90 ${learned.out.p90.amount}`);
+console.log(`forecastRevenue, Odoo probabilities, uncertainty 'none'       ${learnedNone.ms.toFixed(1)} ms   P10 ${learnedNone.out.p10.amount} P90 ${learnedNone.out.p90.amount}`);
+console.log(`forecastRevenue, survival timing (30 days), parameters (bootstrap)  ${timed.ms.toFixed(1)} ms   mean ${timed.out.mean.amount} P10 ${timed.out.p10.amount} P90 ${timed.out.p90.amount} cells ${timed.out.basis.cells}`);
+console.log(`forecastRevenue, survival timing (30 days), uncertainty 'none'      ${timedNone.ms.toFixed(1)} ms   mean ${timedNone.out.mean.amount} P10 ${timedNone.out.p10.amount} P90 ${timedNone.out.p90.amount}`);
 console.log(`exactRevenueDistribution (${exact.out.basis.exact ? 'exact' : `bucketed, step ${exact.out.basis.step.amount}, max error ${exact.out.basis.maxError.amount}`})  ${exact.ms.toFixed(1)} ms   mean ${exact.out.mean.amount} P10 ${exact.out.quantiles[0].amount.amount} P90 ${exact.out.quantiles[2].amount.amount}`);

@@ -4,7 +4,7 @@ import type { DealTable } from '../io/dealTable.js';
 import { dealTableAsOf } from '../io/dealTableAsOf.js';
 import type { Money } from '../model/money.js';
 import type { TimestampInput } from '../model/time.js';
-import { endOfMonth, forecastRevenue } from './forecastRevenue.js';
+import { endOfMonth, forecastRevenue, type ForecastRevenueOptions, type ForecastUncertainty } from './forecastRevenue.js';
 import { markovForecast } from './markovForecast.js';
 import { checkAbort, checkMinSample, DEAL_OPEN, DEAL_WON, days, epoch, isoOf, latestTime, moneyIn, moneyOut, openDeals, pickCurrency, stageOrder, buildCloseModel, winWithin } from './shared.js';
 import type { AbortSignalLike } from './shared.js';
@@ -77,6 +77,10 @@ export interface BacktestOptions {
    * (every open deal valued at the mean amount of the deals won before the origin, no leakage).
    */
   readonly openAmount?: 'recorded' | 'meanWon';
+  /** Uncertainty in the survival forecaster's range (default `'parameters'`; see {@link ForecastRevenueOptions.uncertainty}). */
+  readonly uncertainty?: ForecastUncertainty;
+  /** Weighting of past deals in the survival forecaster (default `'deals'`; see {@link ForecastRevenueOptions.weighting}). */
+  readonly weighting?: 'amount' | 'deals';
   /** Cancels between origins (FunnelError ABORTED). */
   readonly signal?: AbortSignalLike;
 }
@@ -368,10 +372,10 @@ export function backtest(table: DealTable, options: BacktestOptions = {}): Backt
         }
         put(f, s);
       } else if (f === 'survival') {
-        const r = forecastRevenue(past, { now: at, until: end, currency, simulations, seed, minSample });
+        const r = forecastRevenue(past, { now: at, until: end, currency, simulations, seed, minSample, ...(options.uncertainty === undefined ? {} : { uncertainty: options.uncertainty }), ...(options.weighting === undefined ? {} : { weighting: options.weighting }) });
         const toMinor = (m: Money): number => moneyIn(m, ['forecast']).minor;
         put(f, toMinor(r.mean), toMinor(r.p10), toMinor(r.p90), toMinor(r.p50));
-        const model = buildCloseModel(past, at, minSample);
+        const model = buildCloseModel(past, at, minSample, false);
         const h = days(end - at);
         open.forEach((i, j) => {
           if ((position[past.stage[i] as number] as number) < 0) return;

@@ -1,7 +1,8 @@
 import { fail } from '../errors/FunnelError.js';
-import { simulateRevenue } from '../internal/montecarlo.js';
+import { betaDraw, simulateRevenue } from '../internal/montecarlo.js';
+import { createRng } from '../internal/prng.js';
 import { inverseCdfQuantile } from '../internal/stats.js';
-import type { CompetingRisksFit } from '../internal/survival.js';
+import { incidenceEstimate, type CompetingRisksFit } from '../internal/survival.js';
 import type { DealTable } from '../io/dealTable.js';
 import type { Money } from '../model/money.js';
 import type { TimestampInput } from '../model/time.js';
@@ -17,9 +18,13 @@ import {
   moneyOut,
   openDeals,
   pickCurrency,
-  winWithin,
+  bootstrapWeight,
+  bootstrapWin,
+  ownProbability,
+  winChance,
   type CloseModel,
 } from './shared.js';
+import { stageWinProbabilities } from './stageWinProbabilities.js';
 import type { AbortSignalLike } from './shared.js';
 import { dealProbabilities, resolveStageProbabilities, type StageProbabilitySource } from './weightedPipeline.js';
 
@@ -50,13 +55,44 @@ export interface ForecastRevenueOptions {
   readonly newDeals?: boolean;
   /** Days of history used for the inflow rate of new deals (default 90). */
   readonly inflowWindowDays?: number;
-  /** Minimum closed deals for a stage's own survival fit (default 30); below it the pooled fit is used. */
+  /**
+   * Minimum closed deals behind a landmark estimate (default 30): below it neighbouring landmark ages
+   * of the stage are stacked in, and when the whole stage is too thin the pooled curve is used.
+   */
   readonly minSample?: number;
+  /**
+   * Which uncertainty the range includes (default `'parameters'`):
+   * - `'parameters'` — the outcome of every deal *and* the estimation error of the probabilities:
+   *   each simulation first draws every estimated probability (one per landmark cell — stage and
+   *   landmark age — or per learned stage probability with `timing: false`) from a Beta distribution
+   *   with the estimate as mean and its standard error as standard deviation, and the inflow of new
+   *   deals from a Gamma distribution; all deals of a cell share the draw, so their outcomes move
+   *   together. Configured and deal-own probabilities are policy, not estimates, and stay fixed.
+   * - `'none'` — the probabilities are taken as exact: deals are independent given the point
+   *   estimates (the model of {@link exactRevenueDistribution}); the range is narrower.
+   */
+  readonly uncertainty?: ForecastUncertainty;
+  /**
+   * How past deals are weighted in the survival estimate (default `'amount'`): `'amount'` — by their
+   * amount relative to the mean amount of their currency, so each probability is the expected *share
+   * of the amount* won and Σ amount × p is unbiased when big deals win less often or more slowly;
+   * `'deals'` — every deal counts once (a per-deal probability). Ignored with `timing: false`.
+   */
+  readonly weighting?: 'amount' | 'deals';
   /** Called after each batch of simulations with (done, total). */
   readonly onProgress?: (done: number, total: number) => void;
   /** Cancels a long run: the function throws FunnelError ABORTED. */
   readonly signal?: AbortSignalLike;
 }
+
+/**
+ * Which uncertainty a revenue range includes: `'parameters'` (deal outcomes and the estimation error
+ * of the probabilities) or `'none'` (deal outcomes only, the probabilities taken as exact).
+ *
+ * @category Forecast
+ * @since 0.1.0
+ */
+export type ForecastUncertainty = 'parameters' | 'none';
 
 /**
  * The result of {@link forecastRevenue}.
@@ -74,6 +110,12 @@ export interface ForecastRevenueReport {
     readonly seed: number;
     readonly timing: boolean;
     readonly newDeals: boolean;
+    /** The uncertainty in the range (see {@link ForecastRevenueOptions.uncertainty}). */
+    readonly uncertainty: ForecastUncertainty;
+    /** How past deals were weighted in the survival estimate (`'amount'` or `'deals'`; `null` with `timing: false`). */
+    readonly weighting: 'amount' | 'deals' | null;
+    /** Estimation cells: groups of deals sharing one estimated probability (and one draw per simulation). */
+    readonly cells: number;
     readonly quantileRule: string;
   };
   /** Open deals simulated (with an amount in the currency). */
@@ -127,6 +169,16 @@ export interface PeriodInputs {
   readonly newMean: number;
   readonly wonAmounts: Float64Array;
   readonly model: CloseModel | null;
+  /** Standard error of each deal's probability (0 = fixed). */
+  readonly se: Float64Array;
+  /** Estimation cell of each deal (deals of a cell share one estimate). */
+  readonly cells: string[];
+  /** Coefficient of variation of the new-deal mean (0 without new deals). */
+  readonly newCv: number;
+  /** Period length in days. */
+  readonly horizon: number;
+  /** Whether the survival estimates are value weighted. */
+  readonly valueWeighted: boolean;
 }
 
 /** @internal */
@@ -135,17 +187,21 @@ export function periodInputs(
   now: number,
   until: number,
   currency: string,
-  opts: { timing: boolean; newDeals: boolean; inflowWindowDays: number; minSample: number; probabilities: StageProbabilitySource },
+  opts: { timing: boolean; newDeals: boolean; inflowWindowDays: number; minSample: number; probabilities: StageProbabilitySource; uncertainty?: ForecastUncertainty; weighting?: 'amount' | 'deals' },
 ): PeriodInputs {
   const c = table.currencies.indexOf(currency);
   const open = openDeals(table, now);
   const h = days(Math.max(0, until - now));
-  const model = opts.timing ? buildCloseModel(table, now, opts.minSample) : null;
+  const withSe = opts.uncertainty === 'parameters';
+  const model = opts.timing ? buildCloseModel(table, now, opts.minSample, false) : null;
   const stageP = opts.timing ? [] : resolveStageProbabilities(table, opts.probabilities, now, opts.minSample);
   const own = opts.timing ? [] : dealProbabilities(table, open, stageP, {});
+  const stageSe = !opts.timing && withSe ? learnedStageSe(table, opts.probabilities, now, opts.minSample) : null;
   const deals: number[] = [];
   const a: number[] = [];
   const p: number[] = [];
+  const se: number[] = [];
+  const cells: string[] = [];
   let skipped = 0;
   open.forEach((i, j) => {
     const amt = table.amountMinor[i] as number;
@@ -153,13 +209,26 @@ export function periodInputs(
       skipped++;
       return;
     }
-    const prob = model !== null ? winWithin(model, table.stage[i] as number, days(now - (table.createdAt[i] as number)), h) : (own[j] ?? 0);
+    const stage = table.stage[i] as number;
     deals.push(i);
     a.push(amt);
-    p.push(prob);
+    if (model !== null) {
+      const w = winChance(model, stage, days(now - (table.createdAt[i] as number)), h, opts.weighting !== 'deals');
+      p.push(w.p);
+      se.push(withSe ? w.se : 0);
+      cells.push(w.cell);
+    } else {
+      const prob = own[j] ?? 0;
+      p.push(prob);
+      // a deal's own probability is policy (fixed); a learned stage probability has a standard error
+      const fromStage = ownProbability(table, i) === null && stageP[stage] === prob;
+      se.push(fromStage && stageSe !== null ? (stageSe[stage] ?? 0) : 0);
+      cells.push(fromStage ? `stage:${stage}` : `own:${prob}`);
+    }
   });
   let inflowPerDay = 0;
   let newMean = 0;
+  let newCv = 0;
   const won: number[] = [];
   for (let i = 0; i < table.size; i++) {
     if ((table.status[i] as number) !== DEAL_WON || (table.currencyIndex[i] as number) !== c) continue;
@@ -177,8 +246,92 @@ export function periodInputs(
     }
     inflowPerDay = created / opts.inflowWindowDays;
     newMean = inflowPerDay * integrateWon(model.pooled, h);
+    if (withSe && created > 0 && newMean > 0) {
+      // λ̂ is a Poisson count / window (CV² = 1/created); the win curve adds its relative variance at H
+      const f = incidenceEstimate(model.pooled, 1, h);
+      const rel = f.estimate > 0 ? f.se / f.estimate : 0;
+      newCv = Math.sqrt(1 / created + rel * rel);
+    }
   }
-  return { deals, amounts: Float64Array.from(a), probs: Float64Array.from(p), skipped, inflowPerDay, newMean, wonAmounts: Float64Array.from(won), model };
+  return { deals, amounts: Float64Array.from(a), probs: Float64Array.from(p), skipped, inflowPerDay, newMean, wonAmounts: Float64Array.from(won), model, se: Float64Array.from(se), cells, newCv, horizon: h, valueWeighted: opts.weighting !== 'deals' };
+}
+
+/** Standard errors of the learned stage probabilities (from their 95 % interval: (upper − lower) / (2 · 1.96)); null for configured or explicit ones. @internal */
+function learnedStageSe(table: DealTable, source: StageProbabilitySource, now: number, minSample: number): number[] | null {
+  if (source !== 'odoo' && source !== 'pathAware') return null;
+  const out = new Array<number>(table.stageIds.length).fill(0);
+  const r = stageWinProbabilities(table, { now, minSample });
+  for (const row of r.stages) {
+    const e = source === 'odoo' ? row.odoo.estimate : row.pathAware.estimate;
+    if (e.ok) out[table.stageIds.indexOf(row.stageId)] = Math.max(0, e.upper - e.lower) / (2 * 1.959963984540054);
+  }
+  return out;
+}
+
+/** Deals grouped by estimation cell: amounts in cell order, cell boundaries, probabilities and standard errors. @internal */
+export function groupCells(inp: PeriodInputs): { amounts: Float64Array; cellStart: Int32Array; cellProb: Float64Array; cellSd: Float64Array; keys: string[] } {
+  const index = new Map<string, number>();
+  const of = new Int32Array(inp.cells.length);
+  const prob: number[] = [];
+  const sd: number[] = [];
+  const keys: string[] = [];
+  inp.cells.forEach((key, j) => {
+    let c = index.get(key);
+    if (c === undefined) {
+      c = prob.length;
+      index.set(key, c);
+      keys.push(key);
+      prob.push(inp.probs[j] as number);
+      sd.push(inp.se[j] as number);
+    }
+    of[j] = c;
+  });
+  const cellStart = new Int32Array(prob.length + 1);
+  for (let j = 0; j < of.length; j++) cellStart[(of[j] as number) + 1] = (cellStart[(of[j] as number) + 1] as number) + 1;
+  for (let c = 0; c < prob.length; c++) cellStart[c + 1] = (cellStart[c + 1] as number) + (cellStart[c] as number);
+  const fill = Int32Array.from(cellStart.subarray(0, prob.length));
+  const amounts = new Float64Array(of.length);
+  for (let j = 0; j < of.length; j++) {
+    const c = of[j] as number;
+    amounts[fill[c] as number] = inp.amounts[j] as number;
+    fill[c] = (fill[c] as number) + 1;
+  }
+  return { amounts, cellStart, cellProb: Float64Array.from(prob), cellSd: Float64Array.from(sd), keys };
+}
+
+/** Number of parameter replicates (at most; fewer when there are fewer simulations). @internal */
+export const PARAMETER_REPLICATES = 100;
+
+/**
+ * Parameter draws for `uncertainty: 'parameters'`: R = min(simulations, 100) replicates. A landmark
+ * cell's probability in replicate r is its estimate on the Poisson(1) bootstrap replicate r of the
+ * past deals ({@link bootstrapWin}; the same deal weights for every cell, so cells that share deals
+ * move together); any other cell with a standard error (pooled-curve cells, learned stage
+ * probabilities) is drawn from the Beta with its estimate as mean and its standard error as standard
+ * deviation. @internal
+ */
+export function parameterDraws(inp: PeriodInputs, g: ReturnType<typeof groupCells>, simulations: number, seed: number): { cells: Int32Array; replicates: number; p: Float64Array } | undefined {
+  const lm = inp.model?.landmark;
+  const cells: number[] = [];
+  g.keys.forEach((key, c) => {
+    if ((lm !== undefined && lm.fits.has(key)) || (g.cellSd[c] as number) > 0) cells.push(c);
+  });
+  if (cells.length === 0) return undefined;
+  const R = Math.min(simulations, PARAMETER_REPLICATES);
+  const p = new Float64Array(R * cells.length);
+  const rng = createRng((seed ^ 0x2545f491) >>> 0);
+  const entries = cells.map((c) => lm?.fits.get(g.keys[c] as string));
+  const size = inp.model === null ? 0 : inp.model.landmark.weight.length;
+  const w = new Uint8Array(size);
+  for (let r = 0; r < R; r++) {
+    // one Poisson(1) weight per past deal and replicate, shared by every cell
+    if (entries.some((e) => e !== undefined)) for (let i = 0; i < size; i++) w[i] = bootstrapWeight(seed, r, i);
+    cells.forEach((c, j) => {
+      const entry = entries[j];
+      p[r * cells.length + j] = entry !== undefined ? bootstrapWin(entry, inp.horizon, inp.valueWeighted, w) : betaDraw(g.cellProb[c] as number, g.cellSd[c] as number, rng);
+    });
+  }
+  return { cells: Int32Array.from(cells), replicates: R, p };
 }
 
 /**
@@ -235,13 +388,22 @@ export function forecastRevenue(table: DealTable, options: ForecastRevenueOption
   const target = options.target === undefined ? null : moneyIn(options.target, ['options', 'target']);
   const currency = pickCurrency(table, options.currency ?? target?.currency) ?? target?.currency ?? table.funnel.currency ?? 'EUR';
   if (target !== null && target.currency !== currency) fail('CURRENCY_MISMATCH', `a target in ${currency}`, target.currency, ['options', 'target', 'currency']);
-  const inp = periodInputs(table, now, until, currency, { timing, newDeals, inflowWindowDays, minSample, probabilities: options.probabilities ?? 'configured' });
+  const uncertainty = options.uncertainty ?? 'parameters';
+  if (uncertainty !== 'parameters' && uncertainty !== 'none') fail('INVALID_OPTION', "'parameters' or 'none'", uncertainty, ['options', 'uncertainty']);
+  const weighting = options.weighting ?? 'deals';
+  if (weighting !== 'amount' && weighting !== 'deals') fail('INVALID_OPTION', "'amount' or 'deals'", weighting, ['options', 'weighting']);
+  const inp = periodInputs(table, now, until, currency, { timing, newDeals, inflowWindowDays, minSample, probabilities: options.probabilities ?? 'configured', uncertainty, weighting });
+  const grouped = groupCells(inp);
+  const draws = uncertainty === 'parameters' ? parameterDraws(inp, grouped, simulations, seed) : undefined;
   const totals = simulateRevenue({
-    amounts: inp.amounts,
-    probs: inp.probs,
+    amounts: grouped.amounts,
+    cellStart: grouped.cellStart,
+    cellProb: grouped.cellProb,
+    ...(draws === undefined ? {} : { cellDraws: draws }),
     simulations,
     seed,
     extraMean: inp.newMean,
+    extraCv: inp.newCv,
     extraAmounts: inp.wonAmounts,
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -268,6 +430,9 @@ export function forecastRevenue(table: DealTable, options: ForecastRevenueOption
       seed,
       timing,
       newDeals: newDeals && inp.newMean > 0,
+      uncertainty,
+      weighting: timing ? weighting : null,
+      cells: grouped.cellProb.length,
       quantileRule: 'smallest simulated revenue with at least q of the simulations at or below it',
     },
     deals: inp.deals.length,

@@ -7,7 +7,7 @@ import { fail, FunnelError } from '../errors/FunnelError.js';
 import { Decimal } from '../internal/decimal.js';
 import { formatDecimal, fromMinor, scaleOf, toMinor } from '../internal/money.js';
 import { jeffreysInterval, wilsonInterval } from '../internal/stats.js';
-import { fitCompetingRisks, incidenceAt, survivalAt, type CompetingRisksFit } from '../internal/survival.js';
+import { fitCompetingRisks, incidenceAt, incidenceEstimate, stepIndex, survivalAt, type CompetingRisksFit } from '../internal/survival.js';
 import { DAY_MS, toEpochMs } from '../internal/time.js';
 import { DEAL_LOST, DEAL_OPEN, DEAL_WON, type DealTable } from '../io/dealTable.js';
 import type { Money } from '../model/money.js';
@@ -213,10 +213,11 @@ export function firstEntries(table: DealTable): Float64Array {
 }
 
 /**
- * Time-to-close model: Aalen–Johansen fits (won = cause 1, lost = cause 2, open = censored at `now`)
- * with time measured in days since the deal was created; `pooled` over every deal and one per open
- * stage over the deals that reached it (delayed entry at the age they entered the stage). A stage
- * fit is used only when it has at least `minSample` closed deals; otherwise the pooled fit. @internal
+ * Time-to-close model. `pooled`: Aalen–Johansen fit (won = cause 1, lost = cause 2, open = censored
+ * at `now`) with time in days since creation, over every deal. `byStage`: one fit per open stage over
+ * the deals that reached it (delayed entry at the age they entered it), used by {@link timeToClose}.
+ * `landmark`: the stage-and-age landmark populations used by {@link winWithin} (see
+ * {@link buildLandmarks}). @internal
  */
 export interface CloseModel {
   readonly now: number;
@@ -225,16 +226,135 @@ export interface CloseModel {
   readonly byStage: ReadonlyArray<CompetingRisksFit | null>;
   readonly closedByStage: Int32Array;
   readonly minSample: number;
+  readonly landmark: LandmarkModel;
+}
+
+/**
+ * Landmark ages (days since creation) of the landmark model. An open deal of age a is compared with
+ * the past deals at the landmark age nearest to a. @internal
+ */
+export const LANDMARK_AGES: readonly number[] = [0, 1, 2, 3, 5, 7, 10, 14, 21, 30, 45, 60, 90, 120, 180, 270, 365, 545, 730];
+
+/**
+ * Landmark data: for every open stage s and landmark age ℓ, one row per past deal that was *in stage
+ * s and still open at age ℓ* (its stage at ℓ read from its history), with the residual time from ℓ to
+ * its close (won = 1, lost = 2) or to `now` (censored, 0). @internal
+ */
+export interface LandmarkModel {
+  /** Number of landmark ages. */
+  readonly points: number;
+  /** Rows per cell s·points + k: residual days, event codes and deal indexes. */
+  readonly time: ReadonlyArray<number[]>;
+  readonly event: ReadonlyArray<number[]>;
+  readonly deal: ReadonlyArray<number[]>;
+  /** Deals per cell that closed (won or lost) before `now`. */
+  readonly closedDeals: Int32Array;
+  /** Per deal: its amount ÷ the mean amount of its currency (1 without an amount), for value weighting. */
+  readonly weight: Float64Array;
+  /** Fits per pooled window, cached by key, with their distinct deals. */
+  readonly fits: Map<string, LandmarkFit>;
+  /** Answers per (stage, landmark, horizon), cached. */
+  readonly answers: Map<string, WinChance>;
+}
+
+/** One landmark population (a stage and a window of landmark ages): its fit and its rows. @internal */
+export interface LandmarkFit {
+  readonly fit: CompetingRisksFit;
+  readonly rows: number;
+  readonly deals: number;
+  readonly time: number[];
+  readonly event: number[];
+  /** Value weight of each row's deal. */
+  readonly weight: number[];
+  /** Deal index of each row. */
+  readonly deal: number[];
+}
+
+/** The index of the landmark age nearest to an age in days (ties to the younger one). @internal */
+export function nearestLandmark(age: number): number {
+  let best = 0;
+  for (let k = 1; k < LANDMARK_AGES.length; k++) if (Math.abs(age - (LANDMARK_AGES[k] as number)) < Math.abs(age - (LANDMARK_AGES[best] as number))) best = k;
+  return best;
+}
+
+/**
+ * Builds the landmark rows from the usable deals (`end` = close or censoring age in days, `ev` =
+ * event code, NaN end = not usable). A deal's open-stage spells come from its history rows (stage
+ * `histTo` from its age at the row up to the next row's age, or to `end`); a deal without history
+ * rows is in its current open stage (or its lost-at stage) from creation to `end`. A deal counts at
+ * landmark ℓ when a spell covers ℓ (from ≤ ℓ < to) and it was open then (ℓ < end). Cost O(history rows
+ * + deals × landmark ages). @internal
+ */
+export function buildLandmarks(table: DealTable, end: Float64Array, ev: Uint8Array): LandmarkModel {
+  const k = table.stageIds.length;
+  const K = LANDMARK_AGES.length;
+  const isOpen = table.funnel.stages.map((s) => s.category === 'open');
+  const time: number[][] = Array.from({ length: k * K }, () => []);
+  const event: number[][] = Array.from({ length: k * K }, () => []);
+  const deal: number[][] = Array.from({ length: k * K }, () => []);
+  const closedDeals = new Int32Array(k * K);
+  const add = (i: number, s: number, from: number, to: number, e: number, x: number): void => {
+    const stop = Math.min(to, x);
+    for (let m = 0; m < K; m++) {
+      const l = LANDMARK_AGES[m] as number;
+      if (l < from) continue;
+      if (l >= stop) break;
+      const cell = s * K + m;
+      (time[cell] as number[]).push(x - l);
+      (event[cell] as number[]).push(e);
+      (deal[cell] as number[]).push(i);
+      if (e > 0) closedDeals[cell] = (closedDeals[cell] as number) + 1;
+    }
+  };
+  for (let i = 0; i < table.size; i++) {
+    const x = end[i] as number;
+    if (Number.isNaN(x)) continue;
+    const e = ev[i] as number;
+    const c = table.createdAt[i] as number;
+    const r0 = table.histStart[i] as number;
+    const r1 = table.histStart[i + 1] as number;
+    if (r1 <= r0) {
+      let s = table.stage[i] as number;
+      if (isOpen[s] !== true) s = table.lostAtStage[i] as number;
+      if (s >= 0 && isOpen[s] === true) add(i, s, 0, x, e, x);
+      continue;
+    }
+    for (let r = r0; r < r1; r++) {
+      const s = table.histTo[r] as number;
+      if (isOpen[s] !== true) continue;
+      // the first row is the creation: the deal is in its first stage from age 0
+      const from = r === r0 ? 0 : Math.max(0, days((table.histAt[r] as number) - c));
+      const to = r + 1 < r1 ? Math.max(0, days((table.histAt[r + 1] as number) - c)) : x;
+      if (to > from) add(i, s, from, to, e, x);
+    }
+  }
+  // value weights: amount relative to the mean amount of the deal's currency (currencies never mix)
+  const weight = new Float64Array(table.size).fill(1);
+  const sum = new Float64Array(table.currencies.length);
+  const cnt = new Float64Array(table.currencies.length);
+  for (let i = 0; i < table.size; i++) {
+    const c = table.currencyIndex[i] as number;
+    const a = table.amountMinor[i] as number;
+    if (c < 0 || Number.isNaN(a) || Number.isNaN(end[i] as number)) continue;
+    sum[c] = (sum[c] as number) + a;
+    cnt[c] = (cnt[c] as number) + 1;
+  }
+  for (let i = 0; i < table.size; i++) {
+    const c = table.currencyIndex[i] as number;
+    const a = table.amountMinor[i] as number;
+    if (c >= 0 && !Number.isNaN(a) && (sum[c] as number) > 0) weight[i] = (a * (cnt[c] as number)) / (sum[c] as number);
+  }
+  return { points: K, time, event, deal, closedDeals, weight, fits: new Map(), answers: new Map() };
 }
 
 /** @internal */
-export function buildCloseModel(table: DealTable, now: number, minSample: number): CloseModel {
+export function buildCloseModel(table: DealTable, now: number, minSample: number, withStageFits = true): CloseModel {
   const n = table.size;
   const k = table.stageIds.length;
   const time: number[] = [];
   const event: number[] = [];
   const usable = new Uint8Array(n);
-  const tArr = new Float64Array(n);
+  const tArr = new Float64Array(n).fill(Number.NaN);
   const eArr = new Uint8Array(n);
   let pooledClosed = 0;
   for (let i = 0; i < n; i++) {
@@ -260,8 +380,8 @@ export function buildCloseModel(table: DealTable, now: number, minSample: number
     event.push(e);
   }
   const pooled = fitCompetingRisks(time, event, 2);
-  const entries = firstEntries(table);
-  const { open } = stageOrder(table);
+  const entries = withStageFits ? firstEntries(table) : new Float64Array(0);
+  const open = withStageFits ? stageOrder(table).open : [];
   const byStage: (CompetingRisksFit | null)[] = new Array<CompetingRisksFit | null>(k).fill(null);
   const closedByStage = new Int32Array(k);
   for (const s of open) {
@@ -283,19 +403,205 @@ export function buildCloseModel(table: DealTable, now: number, minSample: number
     closedByStage[s] = closed;
     if (closed >= minSample) byStage[s] = fitCompetingRisks(ts, es, 2, en);
   }
-  return { now, pooled, pooledClosed, byStage, closedByStage, minSample };
+  return { now, pooled, pooledClosed, byStage, closedByStage, minSample, landmark: buildLandmarks(table, tArr, eArr) };
 }
 
 /**
- * P(won within `horizon` days | open at `stage`, age `age` days) = (F_won(a + h) − F_won(a)) / Ŝ(a)
- * from the stage's fit (or the pooled one). 0 when no deal survives to that age in the data. @internal
+ * A deal's chance of a win within the horizon, with its standard error and the estimation cell it
+ * comes from (deals of one cell share one estimate, so their parameter draws are shared). @internal
  */
+export interface WinChance {
+  readonly p: number;
+  /** Standard error of p (0 when unknown or degenerate). */
+  readonly se: number;
+  /** The estimation cell, e.g. `'3:2-4'` (stage 3, age buckets 2..4) or `'pooled:41.5'`. */
+  readonly cell: string;
+}
+
+/**
+ * P(won within `horizon` days | in `stage` and open at age `age` days), by the landmark estimator:
+ * with ℓ the landmark age nearest to `age`, the Aalen–Johansen cumulative incidence of a win
+ * `horizon` days after ℓ among the past deals that were in the same stage and open at age ℓ (closes
+ * after `now` censored). When that population has fewer than `minSample` closed deals, the
+ * populations of neighbouring landmark ages of the same stage within [a/2, 2a] are stacked in (older
+ * first, then younger, alternately) until it has; when even that is too thin, the pooled curve from
+ * creation (all stages) conditional on age: (F̂_won(a + h) − F̂_won(a)) / Ŝ(a). 0 when no deal is at risk. The standard
+ * error is the delta-method one of the cumulative incidence, inflated by √(rows / distinct deals)
+ * when stacked ages count a deal more than once. `valueWeighted`: the point estimate weights each
+ * past deal by its amount ({@link weightedWinIncidence}: the expected share of the amount won), so
+ * Σ amount × p is unbiased when big and small deals win at different rates. @internal
+ */
+export function winChance(model: CloseModel, stage: number, age: number, horizon: number, valueWeighted = false): WinChance {
+  const lm = model.landmark;
+  const K = lm.points;
+  const b = nearestLandmark(age);
+  const base = stage * K;
+  const memo = `${stage}:${b}|${horizon}|${valueWeighted ? 'v' : 'n'}`;
+  const known = lm.answers.get(memo);
+  if (known !== undefined) return known;
+  // stack neighbouring landmark ages within [a/2, 2a] (at least [0, 2] days), older first
+  const minAge = Math.min(age / 2, LANDMARK_AGES[b] as number);
+  const maxAge = Math.max(2 * age, 2, LANDMARK_AGES[b] as number);
+  let lo = b;
+  let hi = b;
+  let closed = lm.closedDeals[base + b] ?? 0;
+  let older = true;
+  for (;;) {
+    if (closed >= Math.max(1, model.minSample)) break;
+    const canOlder = hi < K - 1 && (LANDMARK_AGES[hi + 1] as number) <= maxAge;
+    const canYounger = lo > 0 && (LANDMARK_AGES[lo - 1] as number) >= minAge;
+    if (!canOlder && !canYounger) break;
+    if ((older && canOlder) || !canYounger) closed += lm.closedDeals[base + ++hi] ?? 0;
+    else closed += lm.closedDeals[base + --lo] ?? 0;
+    older = !older;
+  }
+  let answer: WinChance;
+  if (stage >= 0 && base < lm.closedDeals.length && closed >= Math.max(1, model.minSample)) {
+    const key = `${stage}:${lo}-${hi}`;
+    let entry = lm.fits.get(key);
+    if (entry === undefined) {
+      const ts: number[] = [];
+      const es: number[] = [];
+      const ws: number[] = [];
+      const ds: number[] = [];
+      const seen = new Set<number>();
+      for (let x = lo; x <= hi; x++) {
+        const t = lm.time[base + x] as number[];
+        const e = lm.event[base + x] as number[];
+        const d = lm.deal[base + x] as number[];
+        for (let r = 0; r < t.length; r++) {
+          ts.push(t[r] as number);
+          es.push(e[r] as number);
+          ws.push(lm.weight[d[r] as number] as number);
+          ds.push(d[r] as number);
+          seen.add(d[r] as number);
+        }
+      }
+      // rows in time order, so that the bootstrap sweeps need no re-sorting
+      const order = ts.map((_, j) => j).sort((x, y) => (ts[x] as number) - (ts[y] as number));
+      const pick = (arr: number[]): number[] => order.map((j) => arr[j] as number);
+      entry = { fit: fitCompetingRisks(ts, es, 2), rows: ts.length, deals: seen.size, time: pick(ts), event: pick(es), weight: pick(ws), deal: pick(ds) };
+      lm.fits.set(key, entry);
+    }
+    const est = incidenceEstimate(entry.fit, 1, horizon);
+    const pv = valueWeighted ? weightedWinIncidence(entry.time, entry.event, entry.weight, horizon) : est.estimate;
+    answer = { p: Math.min(1, Math.max(0, pv)), se: est.se * Math.sqrt(entry.rows / Math.max(1, entry.deals)), cell: key };
+  } else {
+    const fit = model.pooled;
+    const sa = survivalAt(fit, age);
+    if (sa <= 0) return { p: 0, se: 0, cell: 'pooled:none' };
+    const p = Math.min(1, Math.max(0, (incidenceAt(fit, 1, age + horizon) - incidenceAt(fit, 1, age)) / sa));
+    const l = stepIndex(fit, age) + 1;
+    const y = l < fit.times.length ? (fit.atRisk[l] as number) : 0;
+    return { p, se: y > 0 ? Math.sqrt((p * (1 - p)) / y) : 0, cell: `pooled:${age}` };
+  }
+  lm.answers.set(memo, answer);
+  return answer;
+}
+
+/**
+ * The weighted Aalen–Johansen cumulative incidence of a win at `horizon`: with Y_l = Σ weights at
+ * risk just before t_l and d_l, d_won,l the weights closing (winning) at t_l,
+ * F̂ʷ(h) = Σ_{t_l ≤ h} Ŝʷ(t_{l−1}) d_won,l / Y_l, Ŝʷ(t) = Π_{t_l ≤ t} (1 − d_l / Y_l). With amount
+ * weights it is the expected share of the population's amount won within h. @internal
+ */
+export function weightedWinIncidence(time: readonly number[], event: readonly number[], weight: readonly number[], horizon: number): number {
+  const order = time.map((_, i) => i).sort((a, b) => (time[a] as number) - (time[b] as number));
+  let atRisk = 0;
+  for (const w of weight) atRisk += w;
+  let s = 1;
+  let f = 0;
+  let r = 0;
+  while (r < order.length) {
+    const t = time[order[r] as number] as number;
+    if (t > horizon) break;
+    let d = 0;
+    let dw = 0;
+    let leave = 0;
+    let q = r;
+    while (q < order.length && time[order[q] as number] === t) {
+      const j = order[q] as number;
+      const w = weight[j] as number;
+      if ((event[j] as number) > 0) d += w;
+      if ((event[j] as number) === 1) dw += w;
+      leave += w;
+      q++;
+    }
+    if (atRisk > 0 && d > 0) {
+      f += (s * dw) / atRisk;
+      s *= 1 - d / atRisk;
+    }
+    atRisk -= leave;
+    r = q;
+  }
+  return Math.min(1, Math.max(0, f));
+}
+
+/** Poisson(1) cumulative probabilities, for bootstrap weights by inversion. */
+const POISSON1_CDF = [0.36787944117144233, 0.7357588823428847, 0.9196986029286058, 0.9810118431238462, 0.9963401531726563, 0.9994058151824183, 0.9999167588507265, 0.9999897508033253, 0.9999988747974306];
+
+/**
+ * The Poisson(1) bootstrap weight of a deal in replicate r: a hash of (seed, r, deal) turned into
+ * a Poisson(1) count by inversion. Deterministic, no state: every landmark population sees the same
+ * weight for the same deal in the same replicate, so the replicates keep the correlation between
+ * populations that share deals. @internal
+ */
+export function bootstrapWeight(seed: number, r: number, deal: number): number {
+  let h = (Math.imul(deal + 1, 0x9e3779b1) ^ Math.imul(r + 1, 0x85ebca77) ^ Math.imul(seed, 0xc2b2ae3d)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
+  h = (h ^ (h >>> 16)) >>> 0;
+  const u = h / 4294967296;
+  let k = 0;
+  while (k < POISSON1_CDF.length && u >= (POISSON1_CDF[k] as number)) k++;
+  return k;
+}
+
+/**
+ * The win incidence at `horizon` of a landmark population in one bootstrap replicate (each deal's
+ * rows weighted by its Poisson(1) weight `dealWeights[deal]` — see {@link bootstrapWeight} — times its
+ * value weight when `valueWeighted`). @internal
+ */
+export function bootstrapWin(entry: LandmarkFit, horizon: number, valueWeighted: boolean, dealWeights: Uint8Array): number {
+  // rows are in time order: one pass for the total weight, one sweep up to the horizon
+  const n = entry.rows;
+  const w = new Float64Array(n);
+  let atRisk = 0;
+  for (let j = 0; j < n; j++) {
+    const b = dealWeights[entry.deal[j] as number] as number;
+    const x = valueWeighted ? b * (entry.weight[j] as number) : b;
+    w[j] = x;
+    atRisk += x;
+  }
+  let s = 1;
+  let f = 0;
+  let j = 0;
+  while (j < n) {
+    const t = entry.time[j] as number;
+    if (t > horizon) break;
+    let d = 0;
+    let dw = 0;
+    let leave = 0;
+    while (j < n && entry.time[j] === t) {
+      const x = w[j] as number;
+      const e = entry.event[j] as number;
+      if (e > 0) d += x;
+      if (e === 1) dw += x;
+      leave += x;
+      j++;
+    }
+    if (atRisk > 0 && d > 0) {
+      f += (s * dw) / atRisk;
+      s *= 1 - d / atRisk;
+    }
+    atRisk -= leave;
+  }
+  return Math.min(1, Math.max(0, f));
+}
+
+/** P(won within `horizon` days | in `stage`, open at age `age` days): {@link winChance}'s point estimate. @internal */
 export function winWithin(model: CloseModel, stage: number, age: number, horizon: number): number {
-  const fit = model.byStage[stage] ?? model.pooled;
-  const sa = survivalAt(fit, age);
-  if (sa <= 0) return 0;
-  const v = (incidenceAt(fit, 1, age + horizon) - incidenceAt(fit, 1, age)) / sa;
-  return Math.min(1, Math.max(0, v));
+  return winChance(model, stage, age, horizon).p;
 }
 
 /** The open deals of a table at `now` (created at or before now, status open). @internal */

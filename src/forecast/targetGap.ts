@@ -149,7 +149,7 @@ export function targetGap(table: DealTable, options: TargetGapOptions): TargetGa
   const minSample = checkMinSample(options.minSample);
   const left = days(end - now);
   const daysLeft = Math.round(left * 1e6) / 1e6;
-  const model = cycle === undefined ? buildCloseModel(table, now, minSample) : null;
+  const model = cycle === undefined ? buildCloseModel(table, now, minSample, false) : null;
   const open = openDeals(table, now);
   const stageP = resolveStageProbabilities(table, options.probabilities ?? 'configured', now, minSample);
   const ownP = dealProbabilities(table, open, stageP, {});

@@ -1,5 +1,6 @@
 /**
- * Seeded Monte-Carlo of S = Σ_i X_i·a_i (X_i ~ Bernoulli(p_i), independent) plus a compound Poisson
+ * Seeded Monte-Carlo of S = Σ_i X_i·a_i (X_i ~ Bernoulli(p_i), independent given the p's; the p's
+ * optionally drawn per simulation per cell of deals sharing one estimate) plus a compound Poisson
  * term (K ~ Poisson(μ) extra wins, each with an amount drawn uniformly from an empirical list).
  * Typed arrays, no allocation in the inner loop; the PRNG is the stream of `createRng(seed)` (sfc32)
  * with its step inlined, and u < p is tested as the integer draw t < p·2³² (the same comparison,
@@ -7,20 +8,70 @@
  * platform. @internal
  */
 import { FunnelError } from '../errors/FunnelError.js';
-import { rngState } from './prng.js';
+import { createRng, rngState } from './prng.js';
 
-/** Options of {@link simulateRevenue}. @internal */
+/**
+ * Input of {@link simulateRevenue}: the deals grouped into cells (deals of one cell share one win
+ * probability), the cells' point estimates and, for `uncertainty: 'parameters'`, their standard errors.
+ * @internal
+ */
 export interface SimulationInput {
+  /** Deal amounts, ordered by cell: cell c holds deals cellStart[c] .. cellStart[c + 1] − 1. */
   readonly amounts: Float64Array;
-  readonly probs: Float64Array;
+  /** Cell boundaries (length cells + 1). */
+  readonly cellStart: Int32Array;
+  /** Point estimate of each cell's win probability. */
+  readonly cellProb: Float64Array;
+  /**
+   * Parameter draws: simulation k uses replicate k mod `replicates`, whose probabilities for the
+   * listed cells are `p[r · cells.length + j]` (the other cells keep their point estimate). Omitted =
+   * all fixed.
+   */
+  readonly cellDraws?: { readonly cells: Int32Array; readonly replicates: number; readonly p: Float64Array };
   readonly simulations: number;
   readonly seed: number;
   /** Poisson mean of extra wins per simulation (0 = none). */
   readonly extraMean?: number;
+  /** Coefficient of variation of the extra mean across simulations (0 = fixed); > 0 draws the mean per simulation from a Gamma with that mean and CV. */
+  readonly extraCv?: number;
   /** Amounts to draw the extra wins from (uniformly). */
   readonly extraAmounts?: Float64Array;
   readonly onProgress?: (done: number, total: number) => void;
   readonly signal?: { readonly aborted: boolean } | undefined;
+}
+
+/** A standard normal draw (Box–Muller, one of the pair). @internal */
+function normal(rng: () => number): number {
+  const u1 = Math.max(rng(), 1e-300);
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * rng());
+}
+
+/** A Gamma(shape, 1) draw: Marsaglia & Tsang (2000); shape < 1 by Gamma(shape + 1)·U^(1/shape). @internal */
+export function gammaDraw(shape: number, rng: () => number): number {
+  if (shape < 1) return gammaDraw(shape + 1, rng) * Math.pow(Math.max(rng(), 1e-300), 1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    const x = normal(rng);
+    const v0 = 1 + c * x;
+    if (v0 <= 0) continue;
+    const v = v0 * v0 * v0;
+    const u = rng();
+    if (u < 1 - 0.0331 * x * x * x * x) return d * v;
+    if (Math.log(Math.max(u, 1e-300)) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+/**
+ * A Beta draw with mean p and standard deviation sd (moment matched: Beta(pν, (1 − p)ν) with
+ * ν = p(1 − p)/sd² − 1, at least 10⁻³). p itself when p ∈ {0, 1} or sd = 0. @internal
+ */
+export function betaDraw(p: number, sd: number, rng: () => number): number {
+  if (!(p > 0 && p < 1 && sd > 0)) return p;
+  const nu = Math.max(1e-3, (p * (1 - p)) / (sd * sd) - 1);
+  const x = gammaDraw(p * nu, rng);
+  const y = gammaDraw((1 - p) * nu, rng);
+  return x + y > 0 ? x / (x + y) : p;
 }
 
 function poisson(mu: number, rng: () => number): number {
@@ -60,14 +111,25 @@ function stepState(st: Uint32Array): number {
   return t / 4294967296;
 }
 
-/** Totals of each simulation (unsorted, in simulation order). @internal */
+/**
+ * Totals of each simulation (unsorted, in simulation order). With parameter draws, each simulation
+ * first sets every uncertain cell's probability from its replicate (and draws the extra mean from a
+ * second seeded stream), so all deals of a cell share the draw and their outcomes are correlated
+ * through it; then one sfc32 draw per deal, compared as an integer with the cell's threshold
+ * p·2³² − 2³¹.
+ * @internal
+ */
 export function simulateRevenue(input: SimulationInput): Float64Array {
-  const { amounts, probs, simulations, seed } = input;
-  const n = amounts.length;
-  const thr = new Float64Array(n);
+  const { amounts, cellStart, cellProb, simulations, seed } = input;
+  const cells = cellProb.length;
+  const draws = input.cellDraws;
+  const ucells = draws === undefined ? 0 : draws.cells.length;
   // u < p ⇔ t < p·2³² for the unsigned draw t; with t kept as a signed int32, flip the sign bit and
   // compare with p·2³² − 2³¹ (all sfc32 arithmetic stays in int32, which V8 keeps in registers)
-  for (let i = 0; i < n; i++) thr[i] = (probs[i] as number) * 4294967296 - 2147483648;
+  const thr = new Float64Array(cells);
+  for (let c = 0; c < cells; c++) thr[c] = (cellProb[c] as number) * 4294967296 - 2147483648;
+  const extraCv = input.extraCv ?? 0;
+  const paramRng = createRng((seed ^ 0x5f3759df) >>> 0);
   const st = rngState(seed);
   const rng = (): number => stepState(st);
   let a = (st[0] as number) | 0;
@@ -75,7 +137,7 @@ export function simulateRevenue(input: SimulationInput): Float64Array {
   let c = (st[2] as number) | 0;
   let d = (st[3] as number) | 0;
   const out = new Float64Array(simulations);
-  const mu = input.extraMean ?? 0;
+  const mu0 = input.extraMean ?? 0;
   const extra = input.extraAmounts;
   const m = extra === undefined ? 0 : extra.length;
   const batch = 64;
@@ -83,15 +145,28 @@ export function simulateRevenue(input: SimulationInput): Float64Array {
     if (input.signal?.aborted === true) throw new FunnelError('ABORTED', 'funnelwise: the simulation was aborted through its AbortSignal', { path: ['options', 'signal'] });
     const s1 = Math.min(simulations, s0 + batch);
     for (let s = s0; s < s1; s++) {
+      if (draws !== undefined && ucells > 0) {
+        const row = (s % draws.replicates) * ucells;
+        for (let j = 0; j < ucells; j++) thr[draws.cells[j] as number] = (draws.p[row + j] as number) * 4294967296 - 2147483648;
+      }
+      let mu = mu0;
+      if (mu0 > 0 && extraCv > 0) {
+        const shape = 1 / (extraCv * extraCv);
+        mu = (mu0 * gammaDraw(shape, paramRng)) / shape;
+      }
       let total = 0;
-      for (let i = 0; i < n; i++) {
-        const t = (((a + b) | 0) + d) | 0;
-        d = (d + 1) | 0;
-        a = b ^ (b >>> 9);
-        b = (c + (c << 3)) | 0;
-        c = (c << 21) | (c >>> 11);
-        c = (c + t) | 0;
-        total += (amounts[i] as number) * +((t ^ -2147483648) < (thr[i] as number));
+      for (let cell = 0; cell < cells; cell++) {
+        const th = thr[cell] as number;
+        const end = cellStart[cell + 1] as number;
+        for (let i = cellStart[cell] as number; i < end; i++) {
+          const t = (((a + b) | 0) + d) | 0;
+          d = (d + 1) | 0;
+          a = b ^ (b >>> 9);
+          b = (c + (c << 3)) | 0;
+          c = (c << 21) | (c >>> 11);
+          c = (c + t) | 0;
+          total += (amounts[i] as number) * +((t ^ -2147483648) < th);
+        }
       }
       if (mu > 0 && m > 0 && extra !== undefined) {
         st[0] = a;

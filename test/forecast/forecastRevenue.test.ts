@@ -66,10 +66,16 @@ describe('forecastRevenue with survival timing', () => {
   const t = tableOf(rows);
   it('a deal younger than the cycle closes within the period; one older than every closed cycle has no evidence', () => {
     const r = forecastRevenue(t, { now: 60 * DAY, until: 70 * DAY, simulations: 500, newDeals: false });
-    // at day 10 of age, 41 deals are at risk (40 closed at 10, 'old' censored at 15) and 40 win:
-    // young: P(won within 10 more days | open at age 5) = (40/41) / 1; old: F_won flat after 15 → 0
+    // landmark age 5 (young's age): the 40 history deals (in lead at 5, won 5 days later) and 'old'
+    // (in lead at 5, censored 10 days later); 41 at risk at residual 5, 40 wins → young: 40/41.
+    // old (age 15, landmark 14): nobody else in lead at ages 7.5..30 → pooled curve, flat after 15 → 0
     expect(r.expectedFromOpen.amount).toBe('975.61');
     expect(r.p10.amount).toBe('1000.00');
+    expect(r.basis.weighting).toBe('deals');
+    // amount weighting: weights = amount / mean amount (6,000 / 42 per deal):
+    // history 0.7 each, old 7; at residual 5 the weight at risk is 28 + 7 = 35, of which 28 win → 0.8
+    const v = forecastRevenue(t, { now: 60 * DAY, until: 70 * DAY, simulations: 500, newDeals: false, weighting: 'amount' });
+    expect(v.expectedFromOpen.amount).toBe('800.00');
   });
   it('new deals: λ ∫ F_won adds expected revenue', () => {
     const r = forecastRevenue(t, { now: 60 * DAY, until: 70 * DAY, simulations: 2000, inflowWindowDays: 60 });

@@ -1,22 +1,28 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { bernoulliConvolution, latticeQuantile } from '../../src/internal/convolution.js';
-import { simulateRevenue } from '../../src/internal/montecarlo.js';
+import { betaDraw, gammaDraw, simulateRevenue } from '../../src/internal/montecarlo.js';
+import { createRng } from '../../src/internal/prng.js';
 import { inverseCdfQuantile } from '../../src/internal/stats.js';
+
+/** One cell per deal (every deal its own probability). */
+function perDeal(amounts: Float64Array, probs: Float64Array): { amounts: Float64Array; cellStart: Int32Array; cellProb: Float64Array } {
+  return { amounts, cellStart: Int32Array.from({ length: amounts.length + 1 }, (_, i) => i), cellProb: probs };
+}
 
 describe('Monte-Carlo revenue', () => {
   const amounts = Float64Array.from([100_00, 250_00, 40_00, 900_00, 10_00]);
   const probs = Float64Array.from([0.5, 0.2, 0.9, 0.1, 0.6]);
   it('same seed → same totals; different seed → different', () => {
-    const a = simulateRevenue({ amounts, probs, simulations: 200, seed: 7 });
-    const b = simulateRevenue({ amounts, probs, simulations: 200, seed: 7 });
-    const c = simulateRevenue({ amounts, probs, simulations: 200, seed: 8 });
+    const a = simulateRevenue({ ...perDeal(amounts, probs), simulations: 200, seed: 7 });
+    const b = simulateRevenue({ ...perDeal(amounts, probs), simulations: 200, seed: 7 });
+    const c = simulateRevenue({ ...perDeal(amounts, probs), simulations: 200, seed: 8 });
     expect(Array.from(a)).toEqual(Array.from(b));
     expect(Array.from(a)).not.toEqual(Array.from(c));
   });
   it('mean and quantiles converge to the exact convolution', () => {
     const sims = 40_000;
-    const t = simulateRevenue({ amounts, probs, simulations: sims, seed: 1 });
+    const t = simulateRevenue({ ...perDeal(amounts, probs), simulations: sims, seed: 1 });
     const exact = bernoulliConvolution(amounts, probs);
     const mean = t.reduce((s, v) => s + v, 0) / sims;
     const sd = Math.sqrt(exact.variance);
@@ -32,7 +38,7 @@ describe('Monte-Carlo revenue', () => {
       const a = Float64Array.from(rows.map((r) => r[0]));
       const p = Float64Array.from(rows.map((r) => r[1]));
       const sims = 4000;
-      const t = simulateRevenue({ amounts: a, probs: p, simulations: sims, seed });
+      const t = simulateRevenue({ ...perDeal(a, p), simulations: sims, seed });
       const exact = bernoulliConvolution(a, p);
       const mean = t.reduce((s, v) => s + v, 0) / sims;
       expect(Math.abs(mean - exact.mean)).toBeLessThanOrEqual(5 * Math.sqrt(exact.variance / sims) + 1e-9);
@@ -40,14 +46,78 @@ describe('Monte-Carlo revenue', () => {
   );
   it('compound Poisson term adds μ × mean amount on average; progress and abort', () => {
     const sims = 20_000;
-    const t = simulateRevenue({ amounts: new Float64Array(0), probs: new Float64Array(0), simulations: sims, seed: 3, extraMean: 2, extraAmounts: Float64Array.from([10, 30]) });
+    const t = simulateRevenue({ ...perDeal(new Float64Array(0), new Float64Array(0)), simulations: sims, seed: 3, extraMean: 2, extraAmounts: Float64Array.from([10, 30]) });
     const mean = t.reduce((s, v) => s + v, 0) / sims;
     expect(Math.abs(mean - 40)).toBeLessThan(4 * Math.sqrt((2 * 500) / sims)); // Var = μ·E[A²]
     const seen: number[] = [];
-    simulateRevenue({ amounts, probs, simulations: 130, seed: 1, onProgress: (d) => seen.push(d) });
+    simulateRevenue({ ...perDeal(amounts, probs), simulations: 130, seed: 1, onProgress: (d) => seen.push(d) });
     expect(seen).toEqual([64, 128, 130]);
     const ac = new AbortController();
     ac.abort();
-    expect(() => simulateRevenue({ amounts, probs, simulations: 10, seed: 1, signal: ac.signal })).toThrow(expect.objectContaining({ code: 'ABORTED' }));
+    expect(() => simulateRevenue({ ...perDeal(amounts, probs), simulations: 10, seed: 1, signal: ac.signal })).toThrow(expect.objectContaining({ code: 'ABORTED' }));
+  });
+});
+
+describe('parameter uncertainty', () => {
+  it('Beta draws have the requested mean and standard deviation; Gamma draws the shape as mean', () => {
+    const rng = createRng(5);
+    const n = 40_000;
+    let s = 0;
+    let s2 = 0;
+    for (let i = 0; i < n; i++) {
+      const x = betaDraw(0.3, 0.05, rng);
+      s += x;
+      s2 += x * x;
+    }
+    const mean = s / n;
+    expect(Math.abs(mean - 0.3)).toBeLessThan((4 * 0.05) / Math.sqrt(n));
+    expect(Math.sqrt(s2 / n - mean * mean)).toBeCloseTo(0.05, 2);
+    for (const shape of [0.3, 1, 7.5]) {
+      let g = 0;
+      for (let i = 0; i < n; i++) g += gammaDraw(shape, rng);
+      // Var Gamma(k, 1) = k
+      expect(Math.abs(g / n - shape)).toBeLessThan(4 * Math.sqrt(shape / n));
+    }
+    expect(betaDraw(0, 0.1, rng)).toBe(0);
+    expect(betaDraw(1, 0.1, rng)).toBe(1);
+    expect(betaDraw(0.4, 0, rng)).toBe(0.4);
+  });
+  it('one shared parameter draw per cell and simulation: Var S = n a² (p(1 − p) − σ²) + n² a² σ² (law of total variance)', () => {
+    // 200 deals of 1.00 in one cell, p = 0.4 with standard error σ = 0.05
+    const n = 200;
+    const amounts = new Float64Array(n).fill(100);
+    const sims = 20_000;
+        const rng = createRng(12);
+    const p = Float64Array.from({ length: sims }, () => betaDraw(0.4, 0.05, rng));
+    const t = simulateRevenue({ amounts, cellStart: Int32Array.of(0, n), cellProb: Float64Array.of(0.4), cellDraws: { cells: Int32Array.of(0), replicates: sims, p }, simulations: sims, seed: 11 });
+    const mean = t.reduce((s, v) => s + v, 0) / sims;
+    const v = t.reduce((s, x) => s + (x - mean) ** 2, 0) / (sims - 1);
+    const expected = n * 100 ** 2 * (0.24 - 0.0025) + n * n * 100 ** 2 * 0.0025; // 475,000 + 10,000,000
+    expect(Math.abs(mean - n * 40)).toBeLessThan(4 * Math.sqrt(expected / sims));
+    expect(v / expected).toBeGreaterThan(0.94);
+    expect(v / expected).toBeLessThan(1.06);
+    // without the standard error the variance is the binomial one, n a² p (1 − p) = 480,000
+    const u = simulateRevenue({ amounts, cellStart: Int32Array.of(0, n), cellProb: Float64Array.of(0.4), simulations: sims, seed: 11 });
+    const mu = u.reduce((s, x) => s + x, 0) / sims;
+    const vu = u.reduce((s, x) => s + (x - mu) ** 2, 0) / (sims - 1);
+    expect(vu / 480_000).toBeGreaterThan(0.94);
+    expect(vu / 480_000).toBeLessThan(1.06);
+  });
+  it('a Gamma-distributed extra mean keeps its mean and widens the spread', () => {
+    const sims = 20_000;
+    const base = { ...perDeal(new Float64Array(0), new Float64Array(0)), simulations: sims, seed: 4, extraMean: 50, extraAmounts: Float64Array.of(1) };
+    const fixed = simulateRevenue(base);
+    const drawn = simulateRevenue({ ...base, extraCv: 0.2 });
+    const stats = (x: Float64Array): [number, number] => {
+      const m = x.reduce((s, v) => s + v, 0) / x.length;
+      return [m, x.reduce((s, v) => s + (v - m) ** 2, 0) / (x.length - 1)];
+    };
+    const [m1, v1] = stats(fixed);
+    const [m2, v2] = stats(drawn);
+    expect(Math.abs(m1 - 50)).toBeLessThan(4 * Math.sqrt(50 / sims));
+    // Var = E[μ] + Var μ = 50 + (0.2 · 50)² = 150
+    expect(Math.abs(m2 - 50)).toBeLessThan(4 * Math.sqrt(150 / sims));
+    expect(v1 / 50).toBeCloseTo(1, 1);
+    expect(v2 / 150).toBeCloseTo(1, 1);
   });
 });
