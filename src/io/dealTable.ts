@@ -99,6 +99,98 @@ export interface DealTable {
   readonly histAmountMinor?: Float64Array;
   /** Per deal, its free-form attributes (owner, channel, product, …). */
   readonly attributes: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /**
+   * Derived at build: the indices of the open deals (status {@link DEAL_OPEN}), ascending. Lets the
+   * analyses of the current open pipeline visit only those deals.
+   */
+  readonly openDeals: Int32Array;
+  /**
+   * Derived at build: each deal's **terminal stage** (stage index), how far it got on the path of
+   * non-lost stages: for an open or won deal, the furthest (in funnel order) non-lost stage among its
+   * current stage and its history rows' `to` stages; for a lost deal, its `lostAtStage` when that is a
+   * non-lost stage, else the furthest open stage of its history; -1 when there is none.
+   */
+  readonly furthestStage: Int32Array;
+  /**
+   * Derived at build, per history row: when the row starts a **stay** (the deal enters an open-category
+   * stage with status open, not continuing a stay in that stage), the time that stay ends: the time of
+   * the deal's next row that changes its stage or status; `+Infinity` when no later row does (the stay
+   * is still running). NaN for a row that starts no stay (a won or lost row, a row into a won or lost
+   * stage, or a row that keeps the stage and status, such as an amount change).
+   */
+  readonly histStayEnd: Float64Array;
+  /** Derived at build: the latest time in the table (creation, close or history row), epoch ms; `-Infinity` for an empty table. */
+  readonly lastEventAt: number;
+}
+
+/** The derived part of a {@link DealTable} (see its last four members). @internal */
+export interface DealTableDerived {
+  readonly openDeals: Int32Array;
+  readonly furthestStage: Int32Array;
+  readonly histStayEnd: Float64Array;
+  readonly lastEventAt: number;
+}
+
+/**
+ * Computes the derived columns of a table from its base columns (used by every builder, so a table
+ * always carries them): one pass over the deals and their history rows, O(deals + history rows). @internal
+ */
+export function deriveDealColumns(
+  funnel: Funnel,
+  t: Pick<DealTable, 'size' | 'createdAt' | 'stage' | 'status' | 'lostAtStage' | 'closedAt' | 'histStart' | 'histTo' | 'histAt' | 'histStatus'>,
+): DealTableDerived {
+  const { size, createdAt, stage, status, lostAtStage, closedAt, histStart, histTo, histAt, histStatus } = t;
+  const S = funnel.stages.length;
+  // 0 open category, 1 won, 2 lost
+  const cat = categoryCodes(funnel);
+  let nOpen = 0;
+  for (let i = 0; i < size; i++) if (status[i] === DEAL_OPEN) nOpen++;
+  const openDeals = new Int32Array(nOpen);
+  const furthestStage = new Int32Array(size);
+  const histStayEnd = new Float64Array(histTo.length).fill(Number.NaN);
+  let last = -Infinity;
+  let w = 0;
+  for (let i = 0; i < size; i++) {
+    const st = status[i] as number;
+    if (st === DEAL_OPEN) openDeals[w++] = i;
+    const c = createdAt[i] as number;
+    if (c > last) last = c;
+    const d = closedAt[i] as number;
+    if (d > last) last = d;
+    const lo = histStart[i] as number;
+    const hi = histStart[i + 1] as number;
+    // stays: the state machine of time in stage, without a cut-off
+    let runningRow = -1;
+    let runningStage = -1;
+    let furthest = -1;
+    let furthestOpen = -1;
+    for (let k = lo; k < hi; k++) {
+      const at = histAt[k] as number;
+      if (at > last) last = at;
+      const to = histTo[k] as number;
+      const open = histStatus[k] === DEAL_OPEN;
+      const ct = cat[to] as number;
+      if (ct !== DEAL_LOST && to > furthest) furthest = to;
+      if (ct === DEAL_OPEN && to > furthestOpen) furthestOpen = to;
+      if (runningRow >= 0 && (!open || to !== runningStage)) {
+        histStayEnd[runningRow] = at;
+        runningRow = -1;
+      }
+      if (open && runningRow < 0 && ct === DEAL_OPEN) {
+        runningRow = k;
+        runningStage = to;
+      }
+    }
+    if (runningRow >= 0) histStayEnd[runningRow] = Infinity;
+    if (st === DEAL_LOST) {
+      const la = lostAtStage[i] as number;
+      furthestStage[i] = la >= 0 && la < S && cat[la] !== DEAL_LOST ? la : furthestOpen;
+    } else {
+      const cur = stage[i] as number;
+      furthestStage[i] = cat[cur] !== DEAL_LOST && cur > furthest ? cur : furthest;
+    }
+  }
+  return { openDeals, furthestStage, histStayEnd, lastEventAt: last };
 }
 
 /**
@@ -432,6 +524,7 @@ function assemble(
       cols.lostAtStage[i] = last;
     } else if (st !== DEAL_LOST) cols.lostAtStage[i] = -1;
   }
+  const derived = deriveDealColumns(funnel, { size, createdAt: cols.createdAt, stage: cols.stage, status: cols.status, lostAtStage: cols.lostAtStage, closedAt: cols.closedAt, histStart: start, histTo, histAt, histStatus });
   const table: DealTable = {
     size,
     funnel,
@@ -456,6 +549,7 @@ function assemble(
     histStatus,
     ...(histAmountMinor === undefined ? {} : { histAmountMinor }),
     attributes: Object.freeze(cols.attributes),
+    ...derived,
   };
   return Object.freeze(table);
 }

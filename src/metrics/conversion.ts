@@ -301,9 +301,8 @@ export function conversion(table: DealTable, options: ConversionOptions = {}): C
   // money cells: [group][stage][currency][6 measures: entered, advanced, open, won, lost, deals with money]
   const money = wantMoney ? moneyCells(G * P * C * 6, bound) : null;
   const stamp = basis === 'visited' ? new Int32Array(P).fill(-1) : null;
-  const terminal = terminalPositions(t);
-  if (basis === 'reached' && include === null && groups === null && money === null) histogram(t.status, terminal, entered, outcome, placed, unplaced);
-  else countDeals(t, { basis, include, gIndex: groups?.index, terminal, position: path.position, P, C, entered, advanced, outcome, placed, unplaced, money, stamp });
+  if (basis === 'reached' && include === null && groups === null && money === null) histogram(t.status, t.furthestStage, path.position, entered, outcome, placed, unplaced);
+  else countDeals(t, { basis, include, gIndex: groups?.index, terminal: terminalPositions(t), position: path.position, P, C, entered, advanced, outcome, placed, unplaced, money, stamp });
   if (basis === 'reached') {
     // entered(k) = deals whose terminal stage is ≥ k; advanced(k) = those whose terminal stage is > k
     for (let g = 0; g < G; g++) {
@@ -532,27 +531,32 @@ function countDeals(t: DealTable, state: CountState): void {
 
 /**
  * The fast path of {@link conversion} (basis `reached`, no period, no grouping, no money): a histogram
- * of the cached terminal positions by outcome. One pass over two typed arrays.
+ * of the table's terminal stages ({@link DealTable.furthestStage}, derived at build) by status, then
+ * folded onto path positions. One pass over two typed arrays.
  */
-function histogram(status: Uint8Array, terminal: Int32Array, entered: Float64Array, outcome: Float64Array, placed: Float64Array, unplaced: Float64Array): void {
-  let nPlaced = 0;
-  let nUnplaced = 0;
-  const n = terminal.length;
+function histogram(status: Uint8Array, furthest: Int32Array, position: Int32Array, entered: Float64Array, outcome: Float64Array, placed: Float64Array, unplaced: Float64Array): void {
+  // bins: (terminal stage + 1) × status (0 open, 1 won, 2 lost, 3 unused); bin row 0 = no terminal stage
+  const S = position.length;
+  const bins = new Float64Array((S + 1) * OUTCOMES);
+  const n = furthest.length;
   for (let i = 0; i < n; i++) {
-    const T = terminal[i] as number;
-    if (T < 0) {
-      nUnplaced++;
-      continue;
+    const c = ((furthest[i] as number) + 1) * OUTCOMES + (status[i] as number);
+    bins[c] = (bins[c] as number) + 1;
+  }
+  let nPlaced = 0;
+  for (let s = 0; s < S; s++) {
+    const T = position[s] as number;
+    if (T < 0) continue; // never a terminal stage (lost stages are not on the path)
+    for (let o = 0; o < 3; o++) {
+      const v = bins[(s + 1) * OUTCOMES + o] as number;
+      outcome[T * OUTCOMES + o] = v;
+      nPlaced += v;
     }
-    nPlaced++;
-    // status codes 0 open, 1 won, 2 lost are the outcome slots
-    const c = T * OUTCOMES + (status[i] as number);
-    outcome[c] = (outcome[c] as number) + 1;
   }
   for (let T = 0; T * OUTCOMES < outcome.length; T++) {
     const base = T * OUTCOMES;
     entered[T] = (outcome[base] as number) + (outcome[base + 1] as number) + (outcome[base + 2] as number);
   }
   placed[0] = nPlaced;
-  unplaced[0] = nUnplaced;
+  unplaced[0] = (bins[0] as number) + (bins[1] as number) + (bins[2] as number);
 }
