@@ -1,6 +1,6 @@
 import { fail } from '../errors/FunnelError.js';
 import { deepFreeze } from '../internal/freeze.js';
-import { quantileInPlace } from '../internal/select.js';
+import { quantileInPlace, quantilesNonNegative } from '../internal/select.js';
 import { DAY_MS, toEpochMs } from '../internal/time.js';
 import { DEAL_OPEN, type DealTable } from '../io/dealTable.js';
 import { groupDeals, type DealGroupBy } from '../io/groupDeals.js';
@@ -303,15 +303,16 @@ function ungrouped(table: DealTable, isOpen: Uint8Array, now: number): TimeInSta
     const m = histTo.length;
     // cell = stage * 2 + (0 completed | 1 ongoing); pass 1 counts per cell
     const start = new Int32Array(2 * S + 1);
-    for (let k = 0; k < m; k++) {
-      const e = histStayEnd[k] as number;
-      if (e !== e) continue;
-      const at = histAt[k] as number;
-      if (hasNow && at > now) continue;
-      const done = hasNow ? e <= now : e !== Infinity;
-      if (!done && !hasNow) continue;
-      const c = (histTo[k] as number) * 2 + (done ? 1 : 2);
-      start[c] = (start[c] as number) + 1;
+    if (cacheable) countStays(histTo, histStayEnd, hasNow, start);
+    else {
+      // `now` cuts some stays: a stay counts when it starts by `now`, as completed when it ends by then
+      for (let k = 0; k < m; k++) {
+        const e = histStayEnd[k] as number;
+        if (e !== e) continue;
+        if ((histAt[k] as number) > now) continue;
+        const c = (histTo[k] as number) * 2 + (e <= now ? 1 : 2);
+        start[c] = (start[c] as number) + 1;
+      }
     }
     for (let c = 0; c < 2 * S; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
     const fill = start.slice(0, 2 * S);
@@ -339,6 +340,25 @@ function ungrouped(table: DealTable, isOpen: Uint8Array, now: number): TimeInSta
     stages.push({ stageId: stage.id, name: stage.name, completed: completed[s] as StayStats, ongoing: hasNow ? (ongoing[s] as StayStats) : null });
   });
   return { key: null, stages };
+}
+
+/**
+ * Pass 1 of {@link ungrouped} when no stay is cut (no `now`, or `now` at or after the last event): a
+ * stay is completed when it has an end, running otherwise (counted only with a `now`). Reads two columns.
+ */
+function countStays(histTo: Int32Array, histStayEnd: Float64Array, hasNow: boolean, start: Int32Array): void {
+  const m = histTo.length;
+  for (let k = 0; k < m; k++) {
+    const e = histStayEnd[k] as number;
+    if (e !== e) continue;
+    if (e !== Infinity) {
+      const c = (histTo[k] as number) * 2 + 1;
+      start[c] = (start[c] as number) + 1;
+    } else if (hasNow) {
+      const c = (histTo[k] as number) * 2 + 2;
+      start[c] = (start[c] as number) + 1;
+    }
+  }
 }
 
 /** Pass 2 of {@link ungrouped}: each stay's duration into its cell (in row order), running stays' starts too. */
@@ -371,12 +391,10 @@ function statsFrom(buf: Float64Array, lo: number, hi: number): StayStats {
   if (n === 0) return { count: 0, mean: null, median: null, p90: null };
   let sum = 0;
   for (let k = lo; k < hi; k++) sum += buf[k] as number;
-  const p90 = quantileInPlace(buf, lo, hi, 0.9) as number;
-  // after selecting the P90 order statistics, every value left of index lo + ⌊0.9(n−1)⌋ + 1 is at most
-  // the right one, so the median (which needs the order statistics ⌊0.5(n−1)⌋ and the next) is there
-  const h9 = Math.floor(0.9 * (n - 1));
-  const h5 = Math.floor(0.5 * (n - 1));
-  const median = h5 + 1 <= h9 ? (quantileInPlace(buf, lo, lo + h9 + 1, 0.5 * (n - 1) / h9) as number) : (quantileInPlace(buf, lo, hi, 0.5) as number);
+  // large ranges: radix selection of both quantiles in two passes; small ones: quickselect
+  const q = quantilesNonNegative(buf, lo, hi, [0.5, 0.9]);
+  const median = q === null ? (quantileInPlace(buf, lo, hi, 0.5) as number) : (q[0] as number);
+  const p90 = q === null ? (quantileInPlace(buf, lo, hi, 0.9) as number) : (q[1] as number);
   return { count: n, mean: sum / n / DAY_MS, median: median / DAY_MS, p90: p90 / DAY_MS };
 }
 
