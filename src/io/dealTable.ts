@@ -433,6 +433,9 @@ function offsetsOf(size: number, deal: Int32Array): Int32Array {
   return start;
 }
 
+/** History rows resolved to indices, in input order (fresh arrays owned by the builder). */
+type HistoryRows = { deal: Int32Array | number[]; from: Int32Array; to: Int32Array; at: Float64Array; status: Uint8Array; amountMinor?: Float64Array };
+
 /**
  * The shared builder: columns already resolved to indices. Synthesizes histories for deals without
  * one, derives lostAtStage / closedAt when unknown, freezes the result.
@@ -455,7 +458,7 @@ function assemble(
     lostReasons: string[];
     attributes: ReadonlyArray<Readonly<Record<string, unknown>>>;
   },
-  hist: { deal: Int32Array | number[]; from: Int32Array; to: Int32Array; at: Float64Array; status: Uint8Array; amountMinor?: Float64Array } | undefined,
+  hist: HistoryRows | undefined,
   hasHistory: Uint8Array,
 ): DealTable {
   const size = cols.dealIds.length;
@@ -769,6 +772,55 @@ function internedColumn(
   return { index, list: interner.list };
 }
 
+/** Reads and checks the row-wise history columns (the hot loop of fromColumns for the history, top-level so V8 optimises it on its own). */
+function readHistory(h: DealHistoryColumns, n: number, nStages: number, ids: Map<string, number>, cat: Uint8Array, hasHistory: Uint8Array): HistoryRows {
+  const m = h.deal.length;
+  for (const name of ['from', 'to', 'at', 'status', 'amountMinor'] as const) {
+    const col = h[name];
+    if (col !== undefined && col.length !== m) fail('INVALID_COLUMN', `history column ${name} of length ${m}`, `length ${col.length}`, ['columns', 'history', name]);
+  }
+  const deal = new Int32Array(m);
+  const from = new Int32Array(m);
+  const to = new Int32Array(m);
+  const at = new Float64Array(m);
+  const st = new Uint8Array(m);
+  const fromIsNum = typeof h.from[0] === 'number' && h.from instanceof Int32Array;
+  const toIsNum = h.to instanceof Int32Array;
+  for (let r = 0; r < m; r++) {
+    const d = h.deal[r] as number;
+    if (!(Number.isInteger(d) && d >= 0 && d < n)) fail('INVALID_COLUMN', `a deal index in [0, ${n - 1}]`, d, ['columns', 'history', 'deal', r]);
+    deal[r] = d;
+    hasHistory[d] = 1;
+    if (fromIsNum) {
+      const f = h.from[r] as number;
+      if (f < -1 || f >= nStages) stageCell(f, ids, nStages, ['columns', 'history', 'from', r], true);
+      from[r] = f;
+    } else from[r] = stageCell(h.from[r], ids, nStages, ['columns', 'history', 'from', r], true);
+    if (toIsNum) {
+      const t = h.to[r] as number;
+      if (t < 0 || t >= nStages) stageCell(t, ids, nStages, ['columns', 'history', 'to', r], false);
+      to[r] = t;
+    } else to[r] = stageCell(h.to[r], ids, nStages, ['columns', 'history', 'to', r], false);
+    const a = h.at[r];
+    at[r] = typeof a === 'number' && a >= -8.64e15 && a <= 8.64e15 ? a : timeCell(a, ['columns', 'history', 'at', r]);
+    if (h.status === undefined) st[r] = cat[to[r] as number] as number;
+    else {
+      const x = h.status[r];
+      st[r] = x === 0 || x === 1 || x === 2 ? x : statusCell(x, ['columns', 'history', 'status', r]);
+    }
+  }
+  let amt: Float64Array | undefined;
+  if (h.amountMinor !== undefined) {
+    amt = new Float64Array(m);
+    for (let r = 0; r < m; r++) {
+      const v = h.amountMinor[r] as number;
+      if (!(Number.isNaN(v) || Number.isSafeInteger(v))) fail('INVALID_AMOUNT', 'an integer number of minor units (or NaN)', v, ['columns', 'history', 'amountMinor', r]);
+      amt[r] = v;
+    }
+  }
+  return { deal, from, to, at, status: st, ...(amt === undefined ? {} : { amountMinor: amt }) };
+}
+
 function fromColumns(columns: DealColumns, funnel: Funnel, options: DealTableColumnsOptions = {}): DealTable {
   checkFunnel(funnel);
   if (typeof columns !== 'object' || columns === null) fail('INVALID_INPUT', 'an object of columns', columns, ['columns']);
@@ -829,6 +881,8 @@ function fromColumns(columns: DealColumns, funnel: Funnel, options: DealTableCol
       scaleOf(c, ['columns', 'currencies', j]);
       currencies.id(c);
     });
+    // currency code → index, each code's scale checked once
+    const checked = new Map<string, number>();
     for (let i = 0; i < n; i++) {
       const v = columns.amountMinor[i] as number;
       if (typeof v === 'number' && Number.isNaN(v)) continue;
@@ -837,11 +891,18 @@ function fromColumns(columns: DealColumns, funnel: Funnel, options: DealTableCol
       if (columns.currencyIndex !== undefined) {
         ci = columns.currencyIndex[i] as number;
         if (!(Number.isInteger(ci) && ci >= 0 && ci < list.length)) fail('INVALID_COLUMN', `an index into currencies [0, ${list.length - 1}]`, ci, ['columns', 'currencyIndex', i]);
+      } else if (columns.currency === undefined && list.length === 1) {
+        ci = 0; // the single listed currency (checked above)
       } else {
         const c = currencyAt(i) ?? (list.length === 1 ? (list[0] as string) : null);
         if (c === null) fail('INVALID_COLUMN', 'a currency for the amount (currencyIndex, currency, or a single entry in currencies)', null, ['columns', 'currency', i]);
-        scaleOf(c, ['columns', 'currency', i]);
-        ci = currencies.id(c);
+        let known = checked.get(c);
+        if (known === undefined) {
+          scaleOf(c, ['columns', 'currency', i]);
+          known = currencies.id(c);
+          checked.set(c, known);
+        }
+        ci = known;
       }
       amountMinor[i] = v;
       currencyIndex[i] = ci;
@@ -860,56 +921,10 @@ function fromColumns(columns: DealColumns, funnel: Funnel, options: DealTableCol
   const reason = internedColumn(columns.lostReason, columns.lostReasons, n, 'lostReason');
   const attributes = columns.attributes === undefined ? new Array<Readonly<Record<string, unknown>>>(n).fill(EMPTY_ATTRS) : Array.from(columns.attributes);
   // history
-  let hist: Parameters<typeof assemble>[2];
+  let hist: HistoryRows | undefined;
   const hasHistory = new Uint8Array(n);
   const h = columns.history ?? csrHistory(columns, n);
-  if (h !== undefined) {
-    const m = h.deal.length;
-    for (const name of ['from', 'to', 'at', 'status', 'amountMinor'] as const) {
-      const col = h[name];
-      if (col !== undefined && col.length !== m) fail('INVALID_COLUMN', `history column ${name} of length ${m}`, `length ${col.length}`, ['columns', 'history', name]);
-    }
-    const deal = new Int32Array(m);
-    const from = new Int32Array(m);
-    const to = new Int32Array(m);
-    const at = new Float64Array(m);
-    const st = new Uint8Array(m);
-    const fromIsNum = typeof h.from[0] === 'number' && h.from instanceof Int32Array;
-    const toIsNum = h.to instanceof Int32Array;
-    for (let r = 0; r < m; r++) {
-      const d = h.deal[r] as number;
-      if (!(Number.isInteger(d) && d >= 0 && d < n)) fail('INVALID_COLUMN', `a deal index in [0, ${n - 1}]`, d, ['columns', 'history', 'deal', r]);
-      deal[r] = d;
-      hasHistory[d] = 1;
-      if (fromIsNum) {
-        const f = h.from[r] as number;
-        if (f < -1 || f >= nStages) stageCell(f, ids, nStages, ['columns', 'history', 'from', r], true);
-        from[r] = f;
-      } else from[r] = stageCell(h.from[r], ids, nStages, ['columns', 'history', 'from', r], true);
-      if (toIsNum) {
-        const t = h.to[r] as number;
-        if (t < 0 || t >= nStages) stageCell(t, ids, nStages, ['columns', 'history', 'to', r], false);
-        to[r] = t;
-      } else to[r] = stageCell(h.to[r], ids, nStages, ['columns', 'history', 'to', r], false);
-      const a = h.at[r];
-      at[r] = typeof a === 'number' && a >= -8.64e15 && a <= 8.64e15 ? a : timeCell(a, ['columns', 'history', 'at', r]);
-      if (h.status === undefined) st[r] = cat[to[r] as number] as number;
-      else {
-        const x = h.status[r];
-        st[r] = x === 0 || x === 1 || x === 2 ? x : statusCell(x, ['columns', 'history', 'status', r]);
-      }
-    }
-    let amt: Float64Array | undefined;
-    if (h.amountMinor !== undefined) {
-      amt = new Float64Array(m);
-      for (let r = 0; r < m; r++) {
-        const v = h.amountMinor[r] as number;
-        if (!(Number.isNaN(v) || Number.isSafeInteger(v))) fail('INVALID_AMOUNT', 'an integer number of minor units (or NaN)', v, ['columns', 'history', 'amountMinor', r]);
-        amt[r] = v;
-      }
-    }
-    hist = { deal, from, to, at, status: st, ...(amt === undefined ? {} : { amountMinor: amt }) };
-  }
+  if (h !== undefined) hist = readHistory(h, n, nStages, ids, cat, hasHistory);
   return assemble(
     funnel,
     {

@@ -348,17 +348,19 @@ function ungrouped(table: DealTable, isOpen: Uint8Array, now: number): TimeInSta
  */
 function countStays(histTo: Int32Array, histStayEnd: Float64Array, hasNow: boolean, start: Int32Array): void {
   const m = histTo.length;
+  const L = start.length;
+  // two interleaved counter sets (even and odd rows), so consecutive rows rarely wait on one counter
+  const lanes = new Int32Array(2 * L);
+  const running = hasNow ? 2 : -1; // cell offset of a running stay, or "skip"
   for (let k = 0; k < m; k++) {
     const e = histStayEnd[k] as number;
     if (e !== e) continue;
-    if (e !== Infinity) {
-      const c = (histTo[k] as number) * 2 + 1;
-      start[c] = (start[c] as number) + 1;
-    } else if (hasNow) {
-      const c = (histTo[k] as number) * 2 + 2;
-      start[c] = (start[c] as number) + 1;
-    }
+    const off = e !== Infinity ? 1 : running;
+    if (off < 0) continue;
+    const c = (k & 1) * L + (histTo[k] as number) * 2 + off;
+    lanes[c] = (lanes[c] as number) + 1;
   }
+  for (let c = 0; c < L; c++) start[c] = (start[c] as number) + (lanes[c] as number) + (lanes[L + c] as number);
 }
 
 /** Pass 2 of {@link ungrouped}: each stay's duration into its cell (in row order), running stays' starts too. */
