@@ -220,6 +220,83 @@ function accumulateGeneral(table: DealTable, now: number, stageP: ReadonlyArray<
 const FAST_MAX_P = 64;
 
 /**
+ * The hot loop of {@link accumulateFast}, top-level and without closures (a closure made per call would
+ * be a new call target on every call, which deoptimises the loop). Returns false when a deal's own
+ * probability would exceed {@link FAST_MAX_P} distinct probabilities.
+ */
+function fastPass(
+  openDeals: Int32Array,
+  createdAt: Float64Array,
+  stage: Int32Array,
+  segment: Int32Array,
+  currencyIndex: Int32Array,
+  amountMinor: Float64Array,
+  attributes: DealTable['attributes'],
+  now: number,
+  kind: number,
+  C: number,
+  ignoreOwn: boolean,
+  stagePid: Int32Array,
+  pidOf: Map<number, number>,
+  pValue: number[],
+  deals: Float64Array,
+  amount: Float64Array,
+  missing: Float64Array,
+  pSum: Float64Array,
+  pFirst: Float64Array,
+  rawFirst: Int32Array,
+  order: number[],
+  res: Float64Array,
+): boolean {
+  let withoutAmount = 0;
+  let abs = 0;
+  for (let j = 0; j < openDeals.length; j++) {
+    const i = openDeals[j] as number;
+    if ((createdAt[i] as number) > now) continue;
+    const r = kind === 1 ? (stage[i] as number) : kind === 2 ? (segment[i] as number) + 1 : 0;
+    if (rawFirst[r] === -1) {
+      rawFirst[r] = order.length;
+      order.push(r);
+    }
+    const c = currencyIndex[i] as number;
+    const m = amountMinor[i] as number;
+    if (c < 0 || m !== m) {
+      withoutAmount++;
+      continue;
+    }
+    // the deal's own probability (attribute `probability`, as ownProbability reads it), else its stage's
+    let pid = stagePid[stage[i] as number] as number;
+    if (!ignoreOwn) {
+      const v = attributes[i]?.['probability'];
+      if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100) {
+        const p = v <= 1 ? v : v / 100;
+        let id = pidOf.get(p);
+        if (id === undefined) {
+          id = pValue.length;
+          if (id >= FAST_MAX_P) return false;
+          pValue.push(p);
+          pidOf.set(p, id);
+        }
+        pid = id;
+      }
+    }
+    const cell = r * C + c;
+    deals[cell] = (deals[cell] as number) + 1;
+    amount[cell] = (amount[cell] as number) + m;
+    abs += m < 0 ? -m : m;
+    if (pid < 0) missing[cell] = (missing[cell] as number) + 1;
+    else {
+      const k = cell * FAST_MAX_P + pid;
+      pSum[k] = (pSum[k] as number) + m;
+      if (pFirst[k] === 0) pFirst[k] = j + 1;
+    }
+  }
+  res[0] = withoutAmount;
+  res[1] = abs;
+  return true;
+}
+
+/**
  * The fast path of {@link weightedPipeline}: no `probabilityOf`, grouping by nothing, `'stage'` or
  * `'segment'`. One pass over the open deals ({@link DealTable.openDeals}) summing amounts as doubles
  * into dense (group, currency, probability) cells, then the same Acc cells as the general path (with
@@ -258,43 +335,12 @@ function accumulateFast(table: DealTable, now: number, stageP: ReadonlyArray<num
   const pFirst = new Float64Array(cells * FAST_MAX_P); // 1 + index of the first deal with that probability, 0 = none
   const rawFirst = new Int32Array(R).fill(-1); // order of first appearance of each raw group key
   const order: number[] = [];
-  let withoutAmount = 0;
-  let abs = 0;
-  for (let j = 0; j < openDeals.length; j++) {
-    const i = openDeals[j] as number;
-    if ((createdAt[i] as number) > now) continue;
-    const r = groupBy === 'stage' ? (stage[i] as number) : groupBy === 'segment' ? (segment[i] as number) + 1 : 0;
-    if (rawFirst[r] === -1) {
-      rawFirst[r] = order.length;
-      order.push(r);
-    }
-    const c = currencyIndex[i] as number;
-    const m = amountMinor[i] as number;
-    if (c < 0 || m !== m) {
-      withoutAmount++;
-      continue;
-    }
-    // the deal's own probability (attribute `probability`, as ownProbability reads it), else its stage's
-    let pid = -2;
-    if (!ignoreOwn) {
-      const v = attributes[i]?.['probability'];
-      if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 100) {
-        pid = idOf(v <= 1 ? v : v / 100);
-        if (pid >= FAST_MAX_P) return null;
-      }
-    }
-    if (pid === -2) pid = stagePid[stage[i] as number] as number;
-    const cell = r * C + c;
-    deals[cell] = (deals[cell] as number) + 1;
-    amount[cell] = (amount[cell] as number) + m;
-    abs += m < 0 ? -m : m;
-    if (pid < 0) missing[cell] = (missing[cell] as number) + 1;
-    else {
-      const k = cell * FAST_MAX_P + pid;
-      pSum[k] = (pSum[k] as number) + m;
-      if (pFirst[k] === 0) pFirst[k] = j + 1;
-    }
-  }
+  const res = new Float64Array(2); // [deals without amount, Σ|amount|]
+  const kind = groupBy === 'stage' ? 1 : groupBy === 'segment' ? 2 : 0;
+  const ok = fastPass(openDeals, createdAt, stage, segment, currencyIndex, amountMinor, attributes, now, kind, C, ignoreOwn, stagePid, pidOf, pValue, deals, amount, missing, pSum, pFirst, rawFirst, order, res);
+  if (!ok) return null;
+  const withoutAmount = res[0] as number;
+  const abs = res[1] as number;
   if (abs > Number.MAX_SAFE_INTEGER) return null;
   const NP = pValue.length;
   // one Acc from the cells of raw keys `rs` and currency c (their sums added; probabilities by first appearance)
@@ -346,7 +392,10 @@ function accumulateFast(table: DealTable, now: number, stageP: ReadonlyArray<num
  * else its stage's from `probabilities`. Exactness: amounts are summed in integer minor units per
  * (group, currency, probability), each sum is multiplied by the probability's shortest decimal form
  * with decimal arithmetic, and the total is rounded half-even to the minor unit once. Cost: one pass
- * over the deals plus one decimal product per distinct (group, currency, probability).
+ * over the open deals ({@link DealTable.openDeals}) plus one decimal product per distinct (group,
+ * currency, probability). Without `probabilityOf`, ungrouped or grouped by `'stage'` or `'segment'`,
+ * the pass sums the amounts as doubles into dense cells (exact while Σ|amount| stays below 2^53 minor
+ * units; otherwise BigInt sums per deal, as with any other option).
  *
  * @param table - the deals
  * @param options - probability source, overrides, grouping, as-of time

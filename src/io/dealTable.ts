@@ -49,6 +49,13 @@ export const DEAL_LOST = 2;
  * The history of deal `i` is the rows `histStart[i] .. histStart[i+1] - 1`; the first row is
  * usually the creation (`histFrom = -1`). Treat every array as read-only: analyses share them.
  *
+ * The last four members are **derived** from the others when the table is built (by every builder,
+ * {@link dealTableAsOf} included), in one pass over the deals and their history rows: the open-deal
+ * index, each deal's terminal stage, the end of each stay and the table's last event. Analyses read
+ * them instead of re-deriving them on every call; they are consistent with the base columns as long as
+ * tables are only made by the builders (do not assemble a table by hand or spread one and replace
+ * columns).
+ *
  * @category IO
  * @since 0.1.0
  */
@@ -985,7 +992,8 @@ function csrHistory(columns: DealColumns, n: number): DealHistoryColumns | undef
  *   `trusted: true` skips it for already parsed deals.
  * - `fromColumns(columns, funnel, options?)` takes columns directly (typed arrays or plain arrays, see
  *   {@link DealColumns}) and checks lengths, stage indices, times and amounts; the fast path for large
- *   data (about 1M deals and 3M history rows per second).
+ *   data (about 0.5–0.7 s for 1M deals and 2.8M history rows, derived columns included; history rows
+ *   already ordered by deal and time are used as they are, other orders are sorted per deal).
  *
  * A deal without a recorded history gets a synthesized one: a creation row into its stage at
  * `createdAt` (for a lost deal, into its lost-at stage, then a loss row at `closedAt`; for a won deal,

@@ -105,10 +105,12 @@ export interface TimeInStageReport {
  * split a stay. Only open stages are measured. With `visits: 'total'`, a deal's visits to one stage
  * are added up (Odoo's duration tracking); the sum is ongoing when its last visit is.
  *
- * Cost: O(history rows) plus a selection per stage and group (no full sort). Without grouping, with
- * `visits: 'each'` and `now` at or after the table's last event (or no `now`), the completed stays
- * are derived once per table (one pass and a radix sort, on the first call) and cached; later calls
- * only measure the ongoing stays (see docs/performance.md).
+ * Cost: O(history rows) plus a selection per stage and group (no full sort). Without grouping and
+ * with `visits: 'each'`, the stays are read from {@link DealTable.histStayEnd} (derived when the table
+ * is built): two flat passes over the history rows (count per stage, write the durations) and a
+ * radix selection of the median and P90 per stage (two sequential passes over each stage's stays);
+ * when no stay is cut by `now`, the completed statistics and the running stays' starts are kept per
+ * table, so a repeated call only measures the running stays (see docs/performance.md).
  *
  * @param table - the deals
  * @param options - `now`, visit rule, grouping
