@@ -148,13 +148,16 @@ const SQL = {
 // Fairness. "First call" = the first analysis call on a DealTable just built (no earlier analysis on
 // that table): every sample builds a fresh table with DealTable.fromColumns (untimed here; its time is
 // reported separately), collects garbage when the script runs with --expose-gc (untimed), then times
-// the first call, then REPEATS further calls on the same table (the median of those is the "repeated"
+// the first call (after SETTLE_MS of idle time, so V8's background threads have finished freeing the
+// previous table's memory), then REPEATS further calls on the same table (the median of those is the "repeated"
 // figure: it reuses per-table caches), then DuckDB's query. WARMUP untimed samples first (JIT), then
 // SAMPLES timed ones, interleaved; medians are reported. The target is judged on first calls.
 const WARMUP = Number(process.env.WARMUP ?? 1);
 const SAMPLES = Number(process.env.SAMPLES ?? 5);
 const REPEATS = 3;
 const gc = globalThis.gc ?? (() => {});
+const SETTLE_MS = Number(process.env.SETTLE_MS ?? 300);
+const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 async function timeBoth(fn, sql) {
   const first = [];
   const repeated = [];
@@ -165,6 +168,7 @@ async function timeBoth(fn, sql) {
   for (let r = 0; r < WARMUP + SAMPLES; r++) {
     const fresh = build();
     gc();
+    await settle(); // let background GC threads finish freeing the previous table (untimed)
     let s = performance.now();
     out = fn(fresh);
     const f = performance.now() - s;

@@ -218,6 +218,8 @@ function accumulateGeneral(table: DealTable, now: number, stageP: ReadonlyArray<
 
 /** At most this many distinct probabilities on the fast path (else the general path). */
 const FAST_MAX_P = 64;
+/** Slots per cell on the fast path: the probabilities, then "no probability". */
+const SLOTS = FAST_MAX_P + 1;
 
 /**
  * The hot loop of {@link accumulateFast}, top-level and without closures (a closure made per call would
@@ -241,11 +243,10 @@ function fastPass(
   pValue: number[],
   deals: Float64Array,
   amount: Float64Array,
-  missing: Float64Array,
   pSum: Float64Array,
+  pCount: Float64Array,
   pFirst: Float64Array,
-  rawFirst: Int32Array,
-  order: number[],
+  rawFirst: Float64Array,
   res: Float64Array,
 ): boolean {
   let withoutAmount = 0;
@@ -254,10 +255,7 @@ function fastPass(
     const i = openDeals[j] as number;
     if ((createdAt[i] as number) > now) continue;
     const r = kind === 1 ? (stage[i] as number) : kind === 2 ? (segment[i] as number) + 1 : 0;
-    if (rawFirst[r] === -1) {
-      rawFirst[r] = order.length;
-      order.push(r);
-    }
+    rawFirst[r] = Math.min(rawFirst[r] as number, j);
     const c = currencyIndex[i] as number;
     const m = amountMinor[i] as number;
     if (c < 0 || m !== m) {
@@ -284,12 +282,10 @@ function fastPass(
     deals[cell] = (deals[cell] as number) + 1;
     amount[cell] = (amount[cell] as number) + m;
     abs += m < 0 ? -m : m;
-    if (pid < 0) missing[cell] = (missing[cell] as number) + 1;
-    else {
-      const k = cell * FAST_MAX_P + pid;
-      pSum[k] = (pSum[k] as number) + m;
-      if (pFirst[k] === 0) pFirst[k] = j + 1;
-    }
+    const k = cell * SLOTS + (pid < 0 ? FAST_MAX_P : pid);
+    pSum[k] = (pSum[k] as number) + m;
+    pCount[k] = (pCount[k] as number) + 1;
+    pFirst[k] = Math.min(pFirst[k] as number, j);
   }
   res[0] = withoutAmount;
   res[1] = abs;
@@ -331,14 +327,21 @@ function accumulateFast(table: DealTable, now: number, stageP: ReadonlyArray<num
   const deals = new Float64Array(cells);
   const amount = new Float64Array(cells);
   const missing = new Float64Array(cells);
-  const pSum = new Float64Array(cells * FAST_MAX_P);
-  const pFirst = new Float64Array(cells * FAST_MAX_P); // 1 + index of the first deal with that probability, 0 = none
-  const rawFirst = new Int32Array(R).fill(-1); // order of first appearance of each raw group key
-  const order: number[] = [];
+  // per cell FAST_MAX_P probability slots plus one for "no probability" (every slot updated on every
+  // deal, branch-free, so the optimised loop never meets a store it has no type feedback for)
+  const pSum = new Float64Array(cells * SLOTS);
+  const pCount = new Float64Array(cells * SLOTS);
+  const pFirst = new Float64Array(cells * SLOTS).fill(Infinity); // index of the first deal with that probability
+  const rawFirst = new Float64Array(R).fill(Infinity); // index of the first deal of each raw group key
   const res = new Float64Array(2); // [deals without amount, Σ|amount|]
   const kind = groupBy === 'stage' ? 1 : groupBy === 'segment' ? 2 : 0;
-  const ok = fastPass(openDeals, createdAt, stage, segment, currencyIndex, amountMinor, attributes, now, kind, C, ignoreOwn, stagePid, pidOf, pValue, deals, amount, missing, pSum, pFirst, rawFirst, order, res);
+  const ok = fastPass(openDeals, createdAt, stage, segment, currencyIndex, amountMinor, attributes, now, kind, C, ignoreOwn, stagePid, pidOf, pValue, deals, amount, pSum, pCount, pFirst, rawFirst, res);
   if (!ok) return null;
+  for (let c = 0; c < cells; c++) missing[c] = pCount[c * SLOTS + FAST_MAX_P] as number;
+  // raw group keys in order of first appearance
+  const order = Array.from(rawFirst.keys())
+    .filter((r) => rawFirst[r] !== Infinity)
+    .sort((x, y) => (rawFirst[x] as number) - (rawFirst[y] as number));
   const withoutAmount = res[0] as number;
   const abs = res[1] as number;
   if (abs > Number.MAX_SAFE_INTEGER) return null;
@@ -353,9 +356,9 @@ function accumulateFast(table: DealTable, now: number, stageP: ReadonlyArray<num
       let first = Infinity;
       let ps = 0;
       for (const r of rs) {
-        const k = (r * C + c) * FAST_MAX_P + pid;
+        const k = (r * C + c) * SLOTS + pid;
         const f = pFirst[k] as number;
-        if (f > 0 && f < first) first = f;
+        if (f < first) first = f;
         ps += pSum[k] as number;
       }
       if (first !== Infinity) firsts.push([first, pid, ps]);
