@@ -607,7 +607,11 @@ export function winWithin(model: CloseModel, stage: number, age: number, horizon
 /** The open deals of a table at `now` (created at or before now, status open). @internal */
 export function openDeals(table: DealTable, now: number): number[] {
   const out: number[] = [];
-  for (let i = 0; i < table.size; i++) if ((table.status[i] as number) === DEAL_OPEN && (table.createdAt[i] as number) <= now) out.push(i);
+  const open = table.openDeals; // the open deals, ascending (derived at build)
+  for (let j = 0; j < open.length; j++) {
+    const i = open[j] as number;
+    if ((table.createdAt[i] as number) <= now) out.push(i);
+  }
   return out;
 }
 
@@ -625,17 +629,8 @@ export function lostPosition(table: DealTable, i: number, position: Int32Array):
 
 /** Latest time recorded in a table (creation, close or history), used as the default `now`. @internal */
 export function latestTime(table: DealTable): number {
-  let t = -Infinity;
-  for (let i = 0; i < table.size; i++) {
-    const c = table.createdAt[i] as number;
-    if (c > t) t = c;
-    const d = table.closedAt[i] as number;
-    if (d > t) t = d;
-  }
-  for (let r = 0; r < table.histAt.length; r++) {
-    const a = table.histAt[r] as number;
-    if (a > t) t = a;
-  }
+  // the maximum of createdAt, closedAt and histAt, derived at build
+  const t = table.lastEventAt;
   return Number.isFinite(t) ? t : 0;
 }
 

@@ -70,3 +70,95 @@ export function quantileInPlace(a: Float64Array, lo: number, hi: number, p: numb
   for (let i = lo + f + 1; i < hi; i++) if ((a[i] as number) < y) y = a[i] as number;
   return x + (h - f) * (y - x);
 }
+
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+/** Below this many values, {@link quantilesNonNegative} declines (clearing its 64k-bucket histogram would dominate). */
+const RADIX_MIN = 4096;
+/** Scratch histogram of the top 16 bits (reused: every call fills it before reading it). */
+const COUNT = new Int32Array(65536);
+/** Scratch marks of the buckets a call needs (reset before returning). */
+const TARGET = new Int32Array(65536).fill(-1);
+
+/**
+ * Type-7 quantiles (the same definition as {@link quantileInPlace}) of the non-negative numbers in
+ * `a[lo..hi)`, for several `ps` at once, by a radix selection: one pass counts the values by the top
+ * 16 bits of their IEEE-754 pattern (which order like the numbers for non-negative doubles), a second
+ * pass copies out only the values of the few buckets that hold the wanted order statistics, which are
+ * then selected there. Two sequential passes instead of partitioning the whole range; `a` is not
+ * reordered. Returns null (use {@link quantileInPlace}) for fewer than 4096 values, on a big-endian platform,
+ * or when the range holds a negative number, -0, an infinity or NaN. @internal
+ */
+export function quantilesNonNegative(a: Float64Array, lo: number, hi: number, ps: readonly number[]): number[] | null {
+  const n = hi - lo;
+  if (n < RADIX_MIN || !LITTLE_ENDIAN) return null;
+  const words = new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
+  COUNT.fill(0);
+  for (let i = lo; i < hi; i++) {
+    const top = (words[2 * i + 1] as number) >>> 16;
+    COUNT[top] = (COUNT[top] as number) + 1;
+  }
+  // sign bit set (negative or -0), or exponent all ones (infinity, NaN): not for this path
+  let bad = 0;
+  for (let t = 0x7ff0; t < 65536; t++) bad += COUNT[t] as number;
+  if (bad > 0) return null;
+  // the order statistics needed: ⌊h⌋ and ⌊h⌋ + 1 of each p (h = (n − 1)p)
+  const ranks: number[] = [];
+  for (const p of ps) {
+    const h = (n - 1) * p;
+    const f = Math.floor(h);
+    ranks.push(f);
+    if (f + 1 < n && h !== f) ranks.push(f + 1);
+  }
+  // bucket of each rank, and the rank within it
+  const bucketOf: number[] = [];
+  const within: number[] = [];
+  const buckets: number[] = [];
+  // one scan of the buckets for every rank, in ascending rank order
+  const byRank = ranks.map((_, k) => k).sort((x, y) => (ranks[x] as number) - (ranks[y] as number));
+  let acc = 0;
+  let b = 0;
+  for (const k of byRank) {
+    const r = ranks[k] as number;
+    while (acc + (COUNT[b] as number) <= r) acc += COUNT[b++] as number;
+    bucketOf[k] = b;
+    within[k] = r - acc;
+    if (TARGET[b] === -1) {
+      TARGET[b] = buckets.length;
+      buckets.push(b);
+    }
+  }
+  // copy out the values of the wanted buckets, each bucket into its own run of `pool`
+  const offset: number[] = [];
+  let size = 0;
+  for (const b of buckets) {
+    offset.push(size);
+    size += COUNT[b] as number;
+  }
+  const pool = new Float64Array(size);
+  const fill = offset.slice();
+  for (let i = lo; i < hi; i++) {
+    const j = TARGET[(words[2 * i + 1] as number) >>> 16] as number;
+    if (j < 0) continue;
+    const w = fill[j] as number;
+    pool[w] = a[i] as number;
+    fill[j] = w + 1;
+  }
+  const value = (k: number): number => {
+    const j = TARGET[bucketOf[k] as number] as number;
+    const o = offset[j] as number;
+    return selectInPlace(pool, o, o + (COUNT[bucketOf[k] as number] as number), o + (within[k] as number));
+  };
+  const out: number[] = [];
+  let k = 0;
+  for (const p of ps) {
+    const h = (n - 1) * p;
+    const f = Math.floor(h);
+    const x = value(k++);
+    if (f + 1 < n && h !== f) {
+      const y = value(k++);
+      out.push(x + (h - f) * (y - x));
+    } else out.push(x);
+  }
+  for (const b of buckets) TARGET[b] = -1;
+  return out;
+}

@@ -49,6 +49,13 @@ export const DEAL_LOST = 2;
  * The history of deal `i` is the rows `histStart[i] .. histStart[i+1] - 1`; the first row is
  * usually the creation (`histFrom = -1`). Treat every array as read-only: analyses share them.
  *
+ * The last four members are **derived** from the others when the table is built (by every builder,
+ * {@link dealTableAsOf} included), in one pass over the deals and their history rows: the open-deal
+ * index, each deal's terminal stage, the end of each stay and the table's last event. Analyses read
+ * them instead of re-deriving them on every call; they are consistent with the base columns as long as
+ * tables are only made by the builders (do not assemble a table by hand or spread one and replace
+ * columns).
+ *
  * @category IO
  * @since 0.1.0
  */
@@ -99,6 +106,98 @@ export interface DealTable {
   readonly histAmountMinor?: Float64Array;
   /** Per deal, its free-form attributes (owner, channel, product, …). */
   readonly attributes: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /**
+   * Derived at build: the indices of the open deals (status {@link DEAL_OPEN}), ascending. Lets the
+   * analyses of the current open pipeline visit only those deals.
+   */
+  readonly openDeals: Int32Array;
+  /**
+   * Derived at build: each deal's **terminal stage** (stage index), how far it got on the path of
+   * non-lost stages: for an open or won deal, the furthest (in funnel order) non-lost stage among its
+   * current stage and its history rows' `to` stages; for a lost deal, its `lostAtStage` when that is a
+   * non-lost stage, else the furthest open stage of its history; -1 when there is none.
+   */
+  readonly furthestStage: Int32Array;
+  /**
+   * Derived at build, per history row: when the row starts a **stay** (the deal enters an open-category
+   * stage with status open, not continuing a stay in that stage), the time that stay ends: the time of
+   * the deal's next row that changes its stage or status; `+Infinity` when no later row does (the stay
+   * is still running). NaN for a row that starts no stay (a won or lost row, a row into a won or lost
+   * stage, or a row that keeps the stage and status, such as an amount change).
+   */
+  readonly histStayEnd: Float64Array;
+  /** Derived at build: the latest time in the table (creation, close or history row), epoch ms; `-Infinity` for an empty table. */
+  readonly lastEventAt: number;
+}
+
+/** The derived part of a {@link DealTable} (see its last four members). @internal */
+export interface DealTableDerived {
+  readonly openDeals: Int32Array;
+  readonly furthestStage: Int32Array;
+  readonly histStayEnd: Float64Array;
+  readonly lastEventAt: number;
+}
+
+/**
+ * Computes the derived columns of a table from its base columns (used by every builder, so a table
+ * always carries them): one pass over the deals and their history rows, O(deals + history rows). @internal
+ */
+export function deriveDealColumns(
+  funnel: Funnel,
+  t: Pick<DealTable, 'size' | 'createdAt' | 'stage' | 'status' | 'lostAtStage' | 'closedAt' | 'histStart' | 'histTo' | 'histAt' | 'histStatus'>,
+): DealTableDerived {
+  const { size, createdAt, stage, status, lostAtStage, closedAt, histStart, histTo, histAt, histStatus } = t;
+  const S = funnel.stages.length;
+  // 0 open category, 1 won, 2 lost
+  const cat = categoryCodes(funnel);
+  let nOpen = 0;
+  for (let i = 0; i < size; i++) if (status[i] === DEAL_OPEN) nOpen++;
+  const openDeals = new Int32Array(nOpen);
+  const furthestStage = new Int32Array(size);
+  const histStayEnd = new Float64Array(histTo.length).fill(Number.NaN);
+  let last = -Infinity;
+  let w = 0;
+  for (let i = 0; i < size; i++) {
+    const st = status[i] as number;
+    if (st === DEAL_OPEN) openDeals[w++] = i;
+    const c = createdAt[i] as number;
+    if (c > last) last = c;
+    const d = closedAt[i] as number;
+    if (d > last) last = d;
+    const lo = histStart[i] as number;
+    const hi = histStart[i + 1] as number;
+    // stays: the state machine of time in stage, without a cut-off
+    let runningRow = -1;
+    let runningStage = -1;
+    let furthest = -1;
+    let furthestOpen = -1;
+    for (let k = lo; k < hi; k++) {
+      const at = histAt[k] as number;
+      if (at > last) last = at;
+      const to = histTo[k] as number;
+      const open = histStatus[k] === DEAL_OPEN;
+      const ct = cat[to] as number;
+      if (ct !== DEAL_LOST && to > furthest) furthest = to;
+      if (ct === DEAL_OPEN && to > furthestOpen) furthestOpen = to;
+      if (runningRow >= 0 && (!open || to !== runningStage)) {
+        histStayEnd[runningRow] = at;
+        runningRow = -1;
+      }
+      if (open && runningRow < 0 && ct === DEAL_OPEN) {
+        runningRow = k;
+        runningStage = to;
+      }
+    }
+    if (runningRow >= 0) histStayEnd[runningRow] = Infinity;
+    if (st === DEAL_LOST) {
+      const la = lostAtStage[i] as number;
+      furthestStage[i] = la >= 0 && la < S && cat[la] !== DEAL_LOST ? la : furthestOpen;
+    } else {
+      const cur = stage[i] as number;
+      furthestStage[i] = cat[cur] !== DEAL_LOST && cur > furthest ? cur : furthest;
+    }
+  }
+  return { openDeals, furthestStage, histStayEnd, lastEventAt: last };
 }
 
 /**
@@ -320,6 +419,30 @@ function toCsr(
   return { start, order };
 }
 
+/** True when the rows are ordered by deal, then by time (the order the CSR layout keeps). */
+function sortedByDealAndTime(deal: Int32Array, at: Float64Array): boolean {
+  for (let r = 1; r < deal.length; r++) {
+    const d = deal[r] as number;
+    const p = deal[r - 1] as number;
+    if (d < p || (d === p && (at[r] as number) < (at[r - 1] as number))) return false;
+  }
+  return true;
+}
+
+/** CSR offsets (length size + 1) of rows grouped by deal. */
+function offsetsOf(size: number, deal: Int32Array): Int32Array {
+  const start = new Int32Array(size + 1);
+  for (let r = 0; r < deal.length; r++) {
+    const d = (deal[r] as number) + 1;
+    start[d] = (start[d] as number) + 1;
+  }
+  for (let i = 0; i < size; i++) start[i + 1] = (start[i + 1] as number) + (start[i] as number);
+  return start;
+}
+
+/** History rows resolved to indices, in input order (fresh arrays owned by the builder). */
+type HistoryRows = { deal: Int32Array | number[]; from: Int32Array; to: Int32Array; at: Float64Array; status: Uint8Array; amountMinor?: Float64Array };
+
 /**
  * The shared builder: columns already resolved to indices. Synthesizes histories for deals without
  * one, derives lostAtStage / closedAt when unknown, freezes the result.
@@ -342,7 +465,7 @@ function assemble(
     lostReasons: string[];
     attributes: ReadonlyArray<Readonly<Record<string, unknown>>>;
   },
-  hist: { deal: Int32Array | number[]; from: Int32Array; to: Int32Array; at: Float64Array; status: Uint8Array; amountMinor?: Float64Array } | undefined,
+  hist: HistoryRows | undefined,
   hasHistory: Uint8Array,
 ): DealTable {
   const size = cols.dealIds.length;
@@ -370,41 +493,60 @@ function assemble(
   }
   const m0 = hist === undefined ? 0 : hist.deal.length;
   const m = m0 + extraDeal.length;
-  const allDeal = new Int32Array(m);
-  const allFrom = new Int32Array(m);
-  const allTo = new Int32Array(m);
-  const allAt = new Float64Array(m);
-  const allStatus = new Uint8Array(m);
-  const allAmount = hist?.amountMinor === undefined ? undefined : new Float64Array(m).fill(Number.NaN);
-  if (hist !== undefined) {
-    allDeal.set(hist.deal);
-    allFrom.set(hist.from);
-    allTo.set(hist.to);
-    allAt.set(hist.at);
-    allStatus.set(hist.status);
-    if (allAmount !== undefined && hist.amountMinor !== undefined) allAmount.set(hist.amountMinor);
+  let histStart: Int32Array;
+  let histFrom: Int32Array;
+  let histTo: Int32Array;
+  let histAt: Float64Array;
+  let histStatus: Uint8Array;
+  let histAmountMinor: Float64Array | undefined;
+  if (hist !== undefined && extraDeal.length === 0 && hist.deal instanceof Int32Array && sortedByDealAndTime(hist.deal, hist.at)) {
+    // the usual export order (rows by deal, then time) and every deal has a history: the row columns
+    // (fresh copies made by the builder) are already the CSR columns
+    histStart = offsetsOf(size, hist.deal);
+    histFrom = hist.from;
+    histTo = hist.to;
+    histAt = hist.at;
+    histStatus = hist.status;
+    histAmountMinor = hist.amountMinor;
+  } else {
+    const allDeal = new Int32Array(m);
+    const allFrom = new Int32Array(m);
+    const allTo = new Int32Array(m);
+    const allAt = new Float64Array(m);
+    const allStatus = new Uint8Array(m);
+    const allAmount = hist?.amountMinor === undefined ? undefined : new Float64Array(m).fill(Number.NaN);
+    if (hist !== undefined) {
+      allDeal.set(hist.deal);
+      allFrom.set(hist.from);
+      allTo.set(hist.to);
+      allAt.set(hist.at);
+      allStatus.set(hist.status);
+      if (allAmount !== undefined && hist.amountMinor !== undefined) allAmount.set(hist.amountMinor);
+    }
+    for (let k = 0; k < extraDeal.length; k++) {
+      allDeal[m0 + k] = extraDeal[k] as number;
+      allFrom[m0 + k] = extraFrom[k] as number;
+      allTo[m0 + k] = extraTo[k] as number;
+      allAt[m0 + k] = extraAt[k] as number;
+      allStatus[m0 + k] = extraStatus[k] as number;
+    }
+    const { start, order } = toCsr(size, allDeal, allAt);
+    histStart = start;
+    histFrom = new Int32Array(m);
+    histTo = new Int32Array(m);
+    histAt = new Float64Array(m);
+    histStatus = new Uint8Array(m);
+    histAmountMinor = allAmount === undefined ? undefined : new Float64Array(m);
+    for (let k = 0; k < m; k++) {
+      const r = order[k] as number;
+      histFrom[k] = allFrom[r] as number;
+      histTo[k] = allTo[r] as number;
+      histAt[k] = allAt[r] as number;
+      histStatus[k] = allStatus[r] as number;
+      if (histAmountMinor !== undefined && allAmount !== undefined) histAmountMinor[k] = allAmount[r] as number;
+    }
   }
-  for (let k = 0; k < extraDeal.length; k++) {
-    allDeal[m0 + k] = extraDeal[k] as number;
-    allFrom[m0 + k] = extraFrom[k] as number;
-    allTo[m0 + k] = extraTo[k] as number;
-    allAt[m0 + k] = extraAt[k] as number;
-    allStatus[m0 + k] = extraStatus[k] as number;
-  }
-  const { start, order } = toCsr(size, allDeal, allAt);
-  const histFrom = new Int32Array(m);
-  const histTo = new Int32Array(m);
-  const histAt = new Float64Array(m);
-  const histStatus = new Uint8Array(m);
-  const histAmountMinor = allAmount === undefined ? undefined : new Float64Array(m);
-  for (let k = 0; k < m; k++) {
-    const r = order[k] as number;
-    histFrom[k] = allFrom[r] as number;
-    histTo[k] = allTo[r] as number;
-    histAt[k] = allAt[r] as number;
-    histStatus[k] = allStatus[r] as number;
-    if (histAmountMinor !== undefined && allAmount !== undefined) histAmountMinor[k] = allAmount[r] as number;
-  }
+  const start = histStart;
   // derive lostAtStage / closedAt where unknown
   for (let i = 0; i < size; i++) {
     const st = cols.status[i] as number;
@@ -432,6 +574,7 @@ function assemble(
       cols.lostAtStage[i] = last;
     } else if (st !== DEAL_LOST) cols.lostAtStage[i] = -1;
   }
+  const derived = deriveDealColumns(funnel, { size, createdAt: cols.createdAt, stage: cols.stage, status: cols.status, lostAtStage: cols.lostAtStage, closedAt: cols.closedAt, histStart: start, histTo, histAt, histStatus });
   const table: DealTable = {
     size,
     funnel,
@@ -456,6 +599,7 @@ function assemble(
     histStatus,
     ...(histAmountMinor === undefined ? {} : { histAmountMinor }),
     attributes: Object.freeze(cols.attributes),
+    ...derived,
   };
   return Object.freeze(table);
 }
@@ -465,13 +609,32 @@ function firstOpenStage(cat: Uint8Array): number {
   return 0;
 }
 
+/**
+ * Fails on the first empty, non-string or repeated deal id. An open-addressing hash table of deal
+ * indices (FNV-1a over the UTF-16 code units) instead of a `Set` of strings: about 3× faster for 1M
+ * ids, the ids themselves are compared only when their slots collide.
+ */
 function checkUniqueIds(ids: readonly string[], path: string): void {
-  const seen = new Set<string>();
-  for (let i = 0; i < ids.length; i++) {
+  const n = ids.length;
+  let cap = 16;
+  while (cap < 2 * n) cap *= 2;
+  const mask = cap - 1;
+  const slot = new Int32Array(cap).fill(-1);
+  for (let i = 0; i < n; i++) {
     const id = ids[i] as string;
     if (typeof id !== 'string' || id.length === 0) fail('INVALID_INPUT', 'a non-empty deal id', id, [path, i]);
-    if (seen.has(id)) fail('INVALID_INPUT', 'a unique deal id', id, [path, i]);
-    seen.add(id);
+    let h = 0x811c9dc5;
+    for (let k = 0; k < id.length; k++) h = Math.imul(h ^ id.charCodeAt(k), 0x01000193);
+    let p = (h ^ (h >>> 15)) & mask;
+    for (;;) {
+      const j = slot[p] as number;
+      if (j < 0) {
+        slot[p] = i;
+        break;
+      }
+      if (ids[j] === id) fail('INVALID_INPUT', 'a unique deal id', id, [path, i]);
+      p = (p + 1) & mask;
+    }
   }
 }
 
@@ -616,6 +779,55 @@ function internedColumn(
   return { index, list: interner.list };
 }
 
+/** Reads and checks the row-wise history columns (the hot loop of fromColumns for the history, top-level so V8 optimises it on its own). */
+function readHistory(h: DealHistoryColumns, n: number, nStages: number, ids: Map<string, number>, cat: Uint8Array, hasHistory: Uint8Array): HistoryRows {
+  const m = h.deal.length;
+  for (const name of ['from', 'to', 'at', 'status', 'amountMinor'] as const) {
+    const col = h[name];
+    if (col !== undefined && col.length !== m) fail('INVALID_COLUMN', `history column ${name} of length ${m}`, `length ${col.length}`, ['columns', 'history', name]);
+  }
+  const deal = new Int32Array(m);
+  const from = new Int32Array(m);
+  const to = new Int32Array(m);
+  const at = new Float64Array(m);
+  const st = new Uint8Array(m);
+  const fromIsNum = typeof h.from[0] === 'number' && h.from instanceof Int32Array;
+  const toIsNum = h.to instanceof Int32Array;
+  for (let r = 0; r < m; r++) {
+    const d = h.deal[r] as number;
+    if (!(Number.isInteger(d) && d >= 0 && d < n)) fail('INVALID_COLUMN', `a deal index in [0, ${n - 1}]`, d, ['columns', 'history', 'deal', r]);
+    deal[r] = d;
+    hasHistory[d] = 1;
+    if (fromIsNum) {
+      const f = h.from[r] as number;
+      if (f < -1 || f >= nStages) stageCell(f, ids, nStages, ['columns', 'history', 'from', r], true);
+      from[r] = f;
+    } else from[r] = stageCell(h.from[r], ids, nStages, ['columns', 'history', 'from', r], true);
+    if (toIsNum) {
+      const t = h.to[r] as number;
+      if (t < 0 || t >= nStages) stageCell(t, ids, nStages, ['columns', 'history', 'to', r], false);
+      to[r] = t;
+    } else to[r] = stageCell(h.to[r], ids, nStages, ['columns', 'history', 'to', r], false);
+    const a = h.at[r];
+    at[r] = typeof a === 'number' && a >= -8.64e15 && a <= 8.64e15 ? a : timeCell(a, ['columns', 'history', 'at', r]);
+    if (h.status === undefined) st[r] = cat[to[r] as number] as number;
+    else {
+      const x = h.status[r];
+      st[r] = x === 0 || x === 1 || x === 2 ? x : statusCell(x, ['columns', 'history', 'status', r]);
+    }
+  }
+  let amt: Float64Array | undefined;
+  if (h.amountMinor !== undefined) {
+    amt = new Float64Array(m);
+    for (let r = 0; r < m; r++) {
+      const v = h.amountMinor[r] as number;
+      if (!(Number.isNaN(v) || Number.isSafeInteger(v))) fail('INVALID_AMOUNT', 'an integer number of minor units (or NaN)', v, ['columns', 'history', 'amountMinor', r]);
+      amt[r] = v;
+    }
+  }
+  return { deal, from, to, at, status: st, ...(amt === undefined ? {} : { amountMinor: amt }) };
+}
+
 function fromColumns(columns: DealColumns, funnel: Funnel, options: DealTableColumnsOptions = {}): DealTable {
   checkFunnel(funnel);
   if (typeof columns !== 'object' || columns === null) fail('INVALID_INPUT', 'an object of columns', columns, ['columns']);
@@ -636,15 +848,29 @@ function fromColumns(columns: DealColumns, funnel: Funnel, options: DealTableCol
   const status = new Uint8Array(n);
   const lostAtStage = new Int32Array(n).fill(-1);
   const closedAt = new Float64Array(n).fill(Number.NaN);
+  // the common valid cells are checked inline; the cell helpers (which build the error path) run only
+  // for the others (stage ids as strings, status names, or an invalid value that fails)
+  const statusCol = columns.status;
+  const lostCol = columns.lostAtStage;
+  const closedCol = columns.closedAt;
   for (let i = 0; i < n; i++) {
-    createdAt[i] = timeCell(columns.createdAt[i], ['columns', 'createdAt', i]);
-    const s = stageCell(columns.stage[i], ids, nStages, ['columns', 'stage', i], false);
+    const c = columns.createdAt[i];
+    createdAt[i] = typeof c === 'number' && c >= -8.64e15 && c <= 8.64e15 ? c : timeCell(c, ['columns', 'createdAt', i]);
+    const v = columns.stage[i];
+    const s = typeof v === 'number' && v >= 0 && v < nStages && (v | 0) === v ? v : stageCell(v, ids, nStages, ['columns', 'stage', i], false);
     stage[i] = s;
-    status[i] = columns.status === undefined ? (cat[s] as number) : statusCell(columns.status[i], ['columns', 'status', i]);
-    if (columns.lostAtStage !== undefined) lostAtStage[i] = stageCell(columns.lostAtStage[i], ids, nStages, ['columns', 'lostAtStage', i], true);
-    if (columns.closedAt !== undefined) {
-      const c = columns.closedAt[i] as number;
-      closedAt[i] = typeof c === 'number' && Number.isNaN(c) ? Number.NaN : timeCell(c, ['columns', 'closedAt', i]);
+    if (statusCol === undefined) status[i] = cat[s] as number;
+    else {
+      const x = statusCol[i];
+      status[i] = x === 0 || x === 1 || x === 2 ? x : statusCell(x, ['columns', 'status', i]);
+    }
+    if (lostCol !== undefined) {
+      const l = lostCol[i];
+      lostAtStage[i] = typeof l === 'number' && l >= -1 && l < nStages && (l | 0) === l ? l : stageCell(l, ids, nStages, ['columns', 'lostAtStage', i], true);
+    }
+    if (closedCol !== undefined) {
+      const d = closedCol[i] as number;
+      closedAt[i] = typeof d === 'number' && ((d >= -8.64e15 && d <= 8.64e15) || d !== d) ? d : timeCell(d, ['columns', 'closedAt', i]);
     }
   }
   // money
@@ -662,6 +888,8 @@ function fromColumns(columns: DealColumns, funnel: Funnel, options: DealTableCol
       scaleOf(c, ['columns', 'currencies', j]);
       currencies.id(c);
     });
+    // currency code → index, each code's scale checked once
+    const checked = new Map<string, number>();
     for (let i = 0; i < n; i++) {
       const v = columns.amountMinor[i] as number;
       if (typeof v === 'number' && Number.isNaN(v)) continue;
@@ -670,11 +898,18 @@ function fromColumns(columns: DealColumns, funnel: Funnel, options: DealTableCol
       if (columns.currencyIndex !== undefined) {
         ci = columns.currencyIndex[i] as number;
         if (!(Number.isInteger(ci) && ci >= 0 && ci < list.length)) fail('INVALID_COLUMN', `an index into currencies [0, ${list.length - 1}]`, ci, ['columns', 'currencyIndex', i]);
+      } else if (columns.currency === undefined && list.length === 1) {
+        ci = 0; // the single listed currency (checked above)
       } else {
         const c = currencyAt(i) ?? (list.length === 1 ? (list[0] as string) : null);
         if (c === null) fail('INVALID_COLUMN', 'a currency for the amount (currencyIndex, currency, or a single entry in currencies)', null, ['columns', 'currency', i]);
-        scaleOf(c, ['columns', 'currency', i]);
-        ci = currencies.id(c);
+        let known = checked.get(c);
+        if (known === undefined) {
+          scaleOf(c, ['columns', 'currency', i]);
+          known = currencies.id(c);
+          checked.set(c, known);
+        }
+        ci = known;
       }
       amountMinor[i] = v;
       currencyIndex[i] = ci;
@@ -693,51 +928,10 @@ function fromColumns(columns: DealColumns, funnel: Funnel, options: DealTableCol
   const reason = internedColumn(columns.lostReason, columns.lostReasons, n, 'lostReason');
   const attributes = columns.attributes === undefined ? new Array<Readonly<Record<string, unknown>>>(n).fill(EMPTY_ATTRS) : Array.from(columns.attributes);
   // history
-  let hist: Parameters<typeof assemble>[2];
+  let hist: HistoryRows | undefined;
   const hasHistory = new Uint8Array(n);
   const h = columns.history ?? csrHistory(columns, n);
-  if (h !== undefined) {
-    const m = h.deal.length;
-    for (const name of ['from', 'to', 'at', 'status', 'amountMinor'] as const) {
-      const col = h[name];
-      if (col !== undefined && col.length !== m) fail('INVALID_COLUMN', `history column ${name} of length ${m}`, `length ${col.length}`, ['columns', 'history', name]);
-    }
-    const deal = new Int32Array(m);
-    const from = new Int32Array(m);
-    const to = new Int32Array(m);
-    const at = new Float64Array(m);
-    const st = new Uint8Array(m);
-    const fromIsNum = typeof h.from[0] === 'number' && h.from instanceof Int32Array;
-    const toIsNum = h.to instanceof Int32Array;
-    for (let r = 0; r < m; r++) {
-      const d = h.deal[r] as number;
-      if (!(Number.isInteger(d) && d >= 0 && d < n)) fail('INVALID_COLUMN', `a deal index in [0, ${n - 1}]`, d, ['columns', 'history', 'deal', r]);
-      deal[r] = d;
-      hasHistory[d] = 1;
-      if (fromIsNum) {
-        const f = h.from[r] as number;
-        if (f < -1 || f >= nStages) stageCell(f, ids, nStages, ['columns', 'history', 'from', r], true);
-        from[r] = f;
-      } else from[r] = stageCell(h.from[r], ids, nStages, ['columns', 'history', 'from', r], true);
-      if (toIsNum) {
-        const t = h.to[r] as number;
-        if (t < 0 || t >= nStages) stageCell(t, ids, nStages, ['columns', 'history', 'to', r], false);
-        to[r] = t;
-      } else to[r] = stageCell(h.to[r], ids, nStages, ['columns', 'history', 'to', r], false);
-      at[r] = timeCell(h.at[r], ['columns', 'history', 'at', r]);
-      st[r] = h.status === undefined ? (cat[to[r] as number] as number) : statusCell(h.status[r], ['columns', 'history', 'status', r]);
-    }
-    let amt: Float64Array | undefined;
-    if (h.amountMinor !== undefined) {
-      amt = new Float64Array(m);
-      for (let r = 0; r < m; r++) {
-        const v = h.amountMinor[r] as number;
-        if (!(Number.isNaN(v) || Number.isSafeInteger(v))) fail('INVALID_AMOUNT', 'an integer number of minor units (or NaN)', v, ['columns', 'history', 'amountMinor', r]);
-        amt[r] = v;
-      }
-    }
-    hist = { deal, from, to, at, status: st, ...(amt === undefined ? {} : { amountMinor: amt }) };
-  }
+  if (h !== undefined) hist = readHistory(h, n, nStages, ids, cat, hasHistory);
   return assemble(
     funnel,
     {
@@ -798,7 +992,8 @@ function csrHistory(columns: DealColumns, n: number): DealHistoryColumns | undef
  *   `trusted: true` skips it for already parsed deals.
  * - `fromColumns(columns, funnel, options?)` takes columns directly (typed arrays or plain arrays, see
  *   {@link DealColumns}) and checks lengths, stage indices, times and amounts; the fast path for large
- *   data (about 1M deals and 3M history rows per second).
+ *   data (about 0.5–0.7 s for 1M deals and 2.8M history rows, derived columns included; history rows
+ *   already ordered by deal and time are used as they are, other orders are sorted per deal).
  *
  * A deal without a recorded history gets a synthesized one: a creation row into its stage at
  * `createdAt` (for a lost deal, into its lost-at stage, then a loss row at `closedAt`; for a won deal,

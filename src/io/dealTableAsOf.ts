@@ -1,6 +1,6 @@
 import { fail } from '../errors/FunnelError.js';
 import type { TimestampInput } from '../model/time.js';
-import { allocateDealColumns, DEAL_LOST, DEAL_OPEN, type DealTable } from './dealTable.js';
+import { allocateDealColumns, DEAL_LOST, DEAL_OPEN, deriveDealColumns, type DealTable } from './dealTable.js';
 import { toEpochMs } from '../internal/time.js';
 
 /**
@@ -126,6 +126,7 @@ export function dealTableAsOf(table: DealTable, at: TimestampInput): DealTable {
   }
   start[m] = w;
   if (w !== rows) fail('INVALID_INPUT', 'a deal table whose history is sorted by time per deal', 'an unsorted history', ['table', 'histAt']);
+  const derived = deriveDealColumns(table.funnel, { size: m, createdAt, stage, status, lostAtStage, closedAt, histStart: start, histTo: hTo, histAt: hAt, histStatus: hStatus });
   const out: DealTable = {
     size: m,
     funnel: table.funnel,
@@ -150,6 +151,7 @@ export function dealTableAsOf(table: DealTable, at: TimestampInput): DealTable {
     histStatus: hStatus,
     ...(hAmt === undefined ? {} : { histAmountMinor: hAmt }),
     attributes: Object.freeze(attributes),
+    ...derived,
   };
   return Object.freeze(out);
 }

@@ -210,10 +210,11 @@ function ratio(a: number, b: number): number | null {
  * - money: the same counts summed over the deals' current amounts, per currency, as exact decimal
  *   strings (deals without an amount are counted but add no money).
  *
- * Cost: O(deals + history rows) for `reached` and `current`, the same plus a per-deal stamp for
- * `visited`. Each deal's terminal stage is derived once per table (on the first call) and cached, so
- * later calls on the same table are O(deals): for 1M deals and 2.8M history rows, a few ms for
- * `reached` without money or grouping after the first call (see docs/performance.md).
+ * Cost: O(deals) for `reached` and `current` — each deal's terminal stage is a column of the table,
+ * derived when it is built ({@link DealTable.furthestStage}) — plus O(history rows) for `visited`
+ * (a per-deal stamp). With basis `reached`, no period, no grouping and `money: false` it is one pass
+ * over two typed arrays: about 3 ms for 1M deals, the first call on a table included (see
+ * docs/performance.md).
  *
  * @param table - the deals (see {@link DealTable})
  * @param options - basis, period and cohort, grouping, money
@@ -303,9 +304,8 @@ export function conversion(table: DealTable, options: ConversionOptions = {}): C
   // money cells: [group][stage][currency][6 measures: entered, advanced, open, won, lost, deals with money]
   const money = wantMoney ? moneyCells(G * P * C * 6, bound) : null;
   const stamp = basis === 'visited' ? new Int32Array(P).fill(-1) : null;
-  const terminal = terminalPositions(t);
-  if (basis === 'reached' && include === null && groups === null && money === null) histogram(t.status, terminal, entered, outcome, placed, unplaced);
-  else countDeals(t, { basis, include, gIndex: groups?.index, terminal, position: path.position, P, C, entered, advanced, outcome, placed, unplaced, money, stamp });
+  if (basis === 'reached' && include === null && groups === null && money === null) histogram(t.status, t.furthestStage, path.position, entered, outcome, placed, unplaced);
+  else countDeals(t, { basis, include, gIndex: groups?.index, terminal: terminalPositions(t), position: path.position, P, C, entered, advanced, outcome, placed, unplaced, money, stamp });
   if (basis === 'reached') {
     // entered(k) = deals whose terminal stage is ≥ k; advanced(k) = those whose terminal stage is > k
     for (let g = 0; g < G; g++) {
@@ -551,27 +551,48 @@ function countDeals(t: DealTable, state: CountState): void {
 
 /**
  * The fast path of {@link conversion} (basis `reached`, no period, no grouping, no money): a histogram
- * of the cached terminal positions by outcome. One pass over two typed arrays.
+ * of the table's terminal stages ({@link DealTable.furthestStage}, derived at build) by status, then
+ * folded onto path positions. One pass over two typed arrays.
  */
-function histogram(status: Uint8Array, terminal: Int32Array, entered: Float64Array, outcome: Float64Array, placed: Float64Array, unplaced: Float64Array): void {
+function histogram(status: Uint8Array, furthest: Int32Array, position: Int32Array, entered: Float64Array, outcome: Float64Array, placed: Float64Array, unplaced: Float64Array): void {
+  // bins: (terminal stage + 1) × status (0 open, 1 won, 2 lost, 3 unused); bin row 0 = no terminal stage
+  const S = position.length;
+  const B = (S + 1) * OUTCOMES;
+  // four interleaved integer histograms, so consecutive deals rarely wait on the same counter
+  const lanes = new Int32Array(4 * B);
+  const n = furthest.length;
+  const n4 = n - (n % 4);
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const c0 = ((furthest[i] as number) + 1) * OUTCOMES + (status[i] as number);
+    lanes[c0] = (lanes[c0] as number) + 1;
+    const c1 = B + ((furthest[i + 1] as number) + 1) * OUTCOMES + (status[i + 1] as number);
+    lanes[c1] = (lanes[c1] as number) + 1;
+    const c2 = 2 * B + ((furthest[i + 2] as number) + 1) * OUTCOMES + (status[i + 2] as number);
+    lanes[c2] = (lanes[c2] as number) + 1;
+    const c3 = 3 * B + ((furthest[i + 3] as number) + 1) * OUTCOMES + (status[i + 3] as number);
+    lanes[c3] = (lanes[c3] as number) + 1;
+  }
+  for (; i < n; i++) {
+    const c = ((furthest[i] as number) + 1) * OUTCOMES + (status[i] as number);
+    lanes[c] = (lanes[c] as number) + 1;
+  }
+  const bins = new Float64Array(B);
+  for (let c = 0; c < B; c++) bins[c] = (lanes[c] as number) + (lanes[B + c] as number) + (lanes[2 * B + c] as number) + (lanes[3 * B + c] as number);
   let nPlaced = 0;
-  let nUnplaced = 0;
-  const n = terminal.length;
-  for (let i = 0; i < n; i++) {
-    const T = terminal[i] as number;
-    if (T < 0) {
-      nUnplaced++;
-      continue;
+  for (let s = 0; s < S; s++) {
+    const T = position[s] as number;
+    if (T < 0) continue; // never a terminal stage (lost stages are not on the path)
+    for (let o = 0; o < 3; o++) {
+      const v = bins[(s + 1) * OUTCOMES + o] as number;
+      outcome[T * OUTCOMES + o] = v;
+      nPlaced += v;
     }
-    nPlaced++;
-    // status codes 0 open, 1 won, 2 lost are the outcome slots
-    const c = T * OUTCOMES + (status[i] as number);
-    outcome[c] = (outcome[c] as number) + 1;
   }
   for (let T = 0; T * OUTCOMES < outcome.length; T++) {
     const base = T * OUTCOMES;
     entered[T] = (outcome[base] as number) + (outcome[base + 1] as number) + (outcome[base + 2] as number);
   }
   placed[0] = nPlaced;
-  unplaced[0] = nUnplaced;
+  unplaced[0] = (bins[0] as number) + (bins[1] as number) + (bins[2] as number);
 }

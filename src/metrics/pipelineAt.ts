@@ -6,7 +6,6 @@ import { DEAL_OPEN, type DealTable } from '../io/dealTable.js';
 import { groupDeals, type DealGroupBy } from '../io/groupDeals.js';
 import type { Money } from '../model/money.js';
 import type { TimestampInput } from '../model/time.js';
-import { openDeals, type OpenDeals } from './dealDerived.js';
 import { amountAfterRow, lastRowAt, tableFacts } from './dealStateAt.js';
 import { moneyCells, type MoneyCells } from './moneyCells.js';
 
@@ -91,9 +90,9 @@ export interface PipelineAtReport {
  * At or after the table's last event (creation or history row) the deals' current columns are read
  * directly (the current state is the state after the last event).
  *
- * Cost: O(deals × log(history rows per deal)) for a past date; at or after the last event, one pass
- * over the open deals (their stage, currency and amount are compacted once per table and cached; the first call on a
- * table also scans it once to find its last event).
+ * Cost: O(deals × log(history rows per deal)) for a past date; at or after the table's last event
+ * ({@link DealTable.lastEventAt}), one pass over the open deals only ({@link DealTable.openDeals}; both
+ * derived when the table is built), the first call on a table included.
  *
  * @param table - the deals
  * @param at - the instant
@@ -128,12 +127,22 @@ export function pipelineAt(table: DealTable, at: TimestampInput, options: Pipeli
   const G = groups === null ? 1 : groups.keys.length + 1;
   const TOTAL = G - 1;
   const counts = new Float64Array(G * S);
-  const facts = tableFacts(table);
-  const money = moneyCells(G * S * Math.max(C, 1) * 2, facts.absAmountBound);
-  // at or after the table's last event, every deal is in its current state: read the columns only
-  const current = t >= facts.lastEvent;
-  if (current && groups === null && money.num !== null) accumulateCurrent(openDeals(table), C, counts, money.num);
-  else accumulateOpen(table, t, current, groups === null ? null : groups.index, S, C, TOTAL, counts, money);
+  const cellCount = G * S * Math.max(C, 1) * 2;
+  let money: MoneyCells | null = null;
+  if (groups === null && t >= table.lastEventAt) {
+    // fast path: every deal is in its current state; sum the open deals' amounts as doubles, exact
+    // when their total absolute value stays below 2^53 minor units (else the general path below)
+    const cells = moneyCells(cellCount, 0);
+    if (cells.num !== null && accumulateCurrent(table, C, counts, cells.num) <= Number.MAX_SAFE_INTEGER) money = cells;
+    else counts.fill(0);
+  }
+  if (money === null) {
+    const facts = tableFacts(table);
+    money = moneyCells(cellCount, facts.absAmountBound);
+    // at or after the table's last event, every deal is in its current state: read the columns only
+    accumulateOpen(table, t, t >= facts.lastEvent, groups === null ? null : groups.index, S, C, TOTAL, counts, money);
+  }
+  const cells = money;
   const order = [...table.currencies.keys()].sort((a, b) => ((table.currencies[a] as string) < (table.currencies[b] as string) ? -1 : 1));
   const openStages = table.funnel.stages.map((s, i) => [s, i] as const).filter(([s]) => s.category === 'open');
   const groupOut = (g: number, key: string | null): PipelineGroup => {
@@ -146,10 +155,10 @@ export function pipelineAt(table: DealTable, at: TimestampInput, options: Pipeli
       const value: Money[] = [];
       const weighted: Money[] = [];
       for (const ci of order) {
-        if (money.get((cell * C + ci) * 2 + 1) === 0n) continue;
+        if (cells.get((cell * C + ci) * 2 + 1) === 0n) continue;
         const cur = table.currencies[ci] as string;
         const scale = scaleOf(cur);
-        const sum = money.get((cell * C + ci) * 2);
+        const sum = cells.get((cell * C + ci) * 2);
         value.push({ amount: fromMinor(sum, scale), currency: cur });
         totalValue.set(ci, (totalValue.get(ci) ?? 0n) + sum);
         if (stage.probability !== undefined) {
@@ -198,8 +207,11 @@ function accumulateOpen(
 ): void {
   const { histTo, histStatus, currencyIndex, histAmountMinor: h } = table;
   const num = money.num;
-  const { status, stage } = table;
-  for (let i = 0; i < table.size; i++) {
+  const { status, stage, openDeals } = table;
+  // in the current state only the open deals can count: visit those (derived at build)
+  const n = current ? openDeals.length : table.size;
+  for (let j = 0; j < n; j++) {
+    const i = current ? (openDeals[j] as number) : j;
     let s: number;
     let r = -1;
     if (current) {
@@ -234,21 +246,26 @@ function accumulateOpen(
 }
 
 /**
- * The fast path of {@link pipelineAt}: the current state, no grouping, sums provably exact as doubles.
- * One pass over the cached compacted columns of the open deals.
+ * The fast path of {@link pipelineAt}: the current state, no grouping. One pass over the open deals
+ * ({@link DealTable.openDeals}, derived at build), summing amounts as doubles; returns Σ|amount| of the
+ * deals summed, which bounds every cell (the sums are exact when it is at most 2^53 − 1).
  */
-function accumulateCurrent(open: OpenDeals, C: number, counts: Float64Array, num: Float64Array): void {
-  const { stage, currency, amount } = open;
-  const n = stage.length;
+function accumulateCurrent(table: DealTable, C: number, counts: Float64Array, num: Float64Array): number {
+  const { openDeals, stage, currencyIndex, amountMinor } = table;
+  const n = openDeals.length;
+  let abs = 0;
   for (let j = 0; j < n; j++) {
-    const s = stage[j] as number;
+    const i = openDeals[j] as number;
+    const s = stage[i] as number;
     counts[s] = (counts[s] as number) + 1;
-    const ci = currency[j] as number;
-    const amt = amount[j] as number;
+    const ci = currencyIndex[i] as number;
+    const amt = amountMinor[i] as number;
     if (ci >= 0 && amt === amt) {
       const m = (s * C + ci) * 2;
       num[m] = (num[m] as number) + amt;
       num[m + 1] = (num[m + 1] as number) + 1;
+      abs += amt < 0 ? -amt : amt;
     }
   }
+  return abs;
 }

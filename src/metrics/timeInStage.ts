@@ -1,12 +1,10 @@
 import { fail } from '../errors/FunnelError.js';
 import { deepFreeze } from '../internal/freeze.js';
-import { quantileInPlace } from '../internal/select.js';
+import { quantileInPlace, quantilesNonNegative } from '../internal/select.js';
 import { DAY_MS, toEpochMs } from '../internal/time.js';
 import { DEAL_OPEN, type DealTable } from '../io/dealTable.js';
 import { groupDeals, type DealGroupBy } from '../io/groupDeals.js';
 import type { TimestampInput } from '../model/time.js';
-import { completedStays, type CompletedStays } from './dealDerived.js';
-import { tableFacts } from './dealStateAt.js';
 
 /**
  * Options for {@link timeInStage}.
@@ -107,10 +105,12 @@ export interface TimeInStageReport {
  * split a stay. Only open stages are measured. With `visits: 'total'`, a deal's visits to one stage
  * are added up (Odoo's duration tracking); the sum is ongoing when its last visit is.
  *
- * Cost: O(history rows) plus a selection per stage and group (no full sort). Without grouping, with
- * `visits: 'each'` and `now` at or after the table's last event (or no `now`), the completed stays
- * are derived once per table (one pass and a radix sort, on the first call) and cached; later calls
- * only measure the ongoing stays (see docs/performance.md).
+ * Cost: O(history rows) plus a selection per stage and group (no full sort). Without grouping and
+ * with `visits: 'each'`, the stays are read from {@link DealTable.histStayEnd} (derived when the table
+ * is built): two flat passes over the history rows (count per stage, write the durations) and a
+ * radix selection of the median and P90 per stage (two sequential passes over each stage's stays);
+ * when no stay is cut by `now`, the completed statistics and the running stays' starts are kept per
+ * table, so a repeated call only measures the running stays (see docs/performance.md).
  *
  * @param table - the deals
  * @param options - `now`, visit rule, grouping
@@ -145,10 +145,7 @@ export function timeInStage(table: DealTable, options: TimeInStageOptions = {}):
     isOpen[i] = s.category === 'open' ? 1 : 0;
   });
   const hasNow = now === now;
-  if (visits === 'each' && groups === null && (!hasNow || now >= tableFacts(table).lastEvent)) {
-    // no stay is cut by `now`: the completed stays are a per-table derived column (sorted once)
-    return report(table, now, visits, options.groupBy, fromCache(table, completedStays(table, isOpen), now), []);
-  }
+  if (visits === 'each' && groups === null) return report(table, now, visits, options.groupBy, ungrouped(table, isOpen, now), []);
   // cell = (group * S + stage) * 2 + (0 completed | 1 ongoing)
   const CELLS = G * S * 2;
   const m = table.histAt.length;
@@ -265,38 +262,131 @@ function report(table: DealTable, now: number, visits: 'each' | 'total', groupBy
   });
 }
 
-/** The ungrouped total from the cached stays: completed stats by lookup, ongoing ones measured up to `now`. */
-function fromCache(table: DealTable, c: CompletedStays, now: number): TimeInStageGroup {
+/**
+ * Per table, for `visits: 'each'` without grouping: the completed-stay statistics of each stage (they
+ * do not depend on `now` once `now` is at or after the table's last event) and the start times of the
+ * running stays by stage, so a repeated call only measures the running stays up to its `now`.
+ */
+interface StayCache {
+  /** Stage index → completed-stay statistics (open stages only). */
+  readonly completed: ReadonlyArray<StayStats | undefined>;
+  /** Stage index → offsets into `ongoingStart` (length stages + 1). */
+  readonly ongoingOffset: Int32Array;
+  /** Start times of the stays still running after the last event, by stage, in deal order. */
+  readonly ongoingStart: Float64Array;
+}
+
+const STAY_CACHE = new WeakMap<DealTable, StayCache>();
+
+/**
+ * The fast path of {@link timeInStage} (`visits: 'each'`, no grouping): the stays are the history rows
+ * with a {@link DealTable.histStayEnd} (derived at build), so two flat passes over the history rows
+ * (count per cell, then write each duration into its cell, in deal order) replace the per-deal state
+ * machine; then a selection per cell. When no stay is cut by `now`, the completed statistics and the
+ * running stays' starts are kept per table for repeated calls.
+ */
+function ungrouped(table: DealTable, isOpen: Uint8Array, now: number): TimeInStageGroup {
   const hasNow = now === now;
-  const scratch = new Float64Array(hasNow ? c.ongoingStart.length : 0);
+  const S = isOpen.length;
+  const cacheable = !hasNow || now >= table.lastEventAt;
+  let cache = cacheable ? STAY_CACHE.get(table) : undefined;
+  let completed: ReadonlyArray<StayStats | undefined>;
+  let ongoing: Array<StayStats | undefined> = [];
+  if (cache !== undefined) {
+    completed = cache.completed;
+    if (hasNow) {
+      const { ongoingOffset, ongoingStart } = cache;
+      const buf = new Float64Array(ongoingStart.length);
+      for (let k = 0; k < buf.length; k++) buf[k] = now - (ongoingStart[k] as number);
+      for (let s = 0; s < S; s++) if (isOpen[s] === 1) ongoing[s] = statsFrom(buf, ongoingOffset[s] as number, ongoingOffset[s + 1] as number);
+    }
+  } else {
+    const { histTo, histAt, histStayEnd } = table;
+    const m = histTo.length;
+    // cell = stage * 2 + (0 completed | 1 ongoing); pass 1 counts per cell
+    const start = new Int32Array(2 * S + 1);
+    if (cacheable) countStays(histTo, histStayEnd, hasNow, start);
+    else {
+      // `now` cuts some stays: a stay counts when it starts by `now`, as completed when it ends by then
+      for (let k = 0; k < m; k++) {
+        const e = histStayEnd[k] as number;
+        if (e !== e) continue;
+        if ((histAt[k] as number) > now) continue;
+        const c = (histTo[k] as number) * 2 + (e <= now ? 1 : 2);
+        start[c] = (start[c] as number) + 1;
+      }
+    }
+    for (let c = 0; c < 2 * S; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
+    const fill = start.slice(0, 2 * S);
+    const buf = new Float64Array(start[2 * S] as number);
+    // running stays' starts by stage (for the cache), at the same offsets as their ongoing cells
+    const ongoingOffset = new Int32Array(S + 1);
+    for (let s = 0; s < S; s++) ongoingOffset[s + 1] = (ongoingOffset[s] as number) + (start[2 * s + 2] as number) - (start[2 * s + 1] as number);
+    const ongoingStart = new Float64Array(cacheable && hasNow ? (ongoingOffset[S] as number) : 0);
+    writeStays(histTo, histAt, histStayEnd, now, fill, buf, cacheable && hasNow ? ongoingStart : null, start, ongoingOffset);
+    const done: Array<StayStats | undefined> = [];
+    for (let s = 0; s < S; s++) {
+      if (isOpen[s] !== 1) continue;
+      done[s] = statsFrom(buf, start[2 * s] as number, start[2 * s + 1] as number);
+      if (hasNow) ongoing[s] = statsFrom(buf, start[2 * s + 1] as number, start[2 * s + 2] as number);
+    }
+    completed = done;
+    if (cacheable) {
+      cache = { completed: done, ongoingOffset, ongoingStart };
+      STAY_CACHE.set(table, cache);
+    }
+  }
   const stages: TimeInStageStage[] = [];
   table.funnel.stages.forEach((stage, s) => {
     if (stage.category !== 'open') return;
-    const lo = c.start[s] as number;
-    const n = (c.start[s + 1] as number) - lo;
-    const completed: StayStats =
-      n === 0
-        ? { count: 0, mean: null, median: null, p90: null }
-        : { count: n, mean: (c.sum[s] as number) / n / DAY_MS, median: sortedQuantile(c.sorted, lo, n, 0.5) / DAY_MS, p90: sortedQuantile(c.sorted, lo, n, 0.9) / DAY_MS };
-    let ongoing: StayStats | null = null;
-    if (hasNow) {
-      const olo = c.ongoingOffset[s] as number;
-      const ohi = c.ongoingOffset[s + 1] as number;
-      for (let k = olo; k < ohi; k++) scratch[k] = now - (c.ongoingStart[k] as number);
-      ongoing = statsFrom(scratch, olo, ohi);
-    }
-    stages.push({ stageId: stage.id, name: stage.name, completed, ongoing });
+    stages.push({ stageId: stage.id, name: stage.name, completed: completed[s] as StayStats, ongoing: hasNow ? (ongoing[s] as StayStats) : null });
   });
   return { key: null, stages };
 }
 
-/** Type-7 p-quantile of the sorted run `a[lo .. lo + n)` (n ≥ 1). */
-function sortedQuantile(a: Float64Array, lo: number, n: number, p: number): number {
-  const h = (n - 1) * p;
-  const f = Math.floor(h);
-  const x = a[lo + f] as number;
-  if (f + 1 >= n) return x;
-  return x + (h - f) * ((a[lo + f + 1] as number) - x);
+/**
+ * Pass 1 of {@link ungrouped} when no stay is cut (no `now`, or `now` at or after the last event): a
+ * stay is completed when it has an end, running otherwise (counted only with a `now`). Reads two columns.
+ */
+function countStays(histTo: Int32Array, histStayEnd: Float64Array, hasNow: boolean, start: Int32Array): void {
+  const m = histTo.length;
+  const L = start.length;
+  // two interleaved counter sets (even and odd rows), so consecutive rows rarely wait on one counter
+  const lanes = new Int32Array(2 * L);
+  const running = hasNow ? 2 : -1; // cell offset of a running stay, or "skip"
+  for (let k = 0; k < m; k++) {
+    const e = histStayEnd[k] as number;
+    if (e !== e) continue;
+    const off = e !== Infinity ? 1 : running;
+    if (off < 0) continue;
+    const c = (k & 1) * L + (histTo[k] as number) * 2 + off;
+    lanes[c] = (lanes[c] as number) + 1;
+  }
+  for (let c = 0; c < L; c++) start[c] = (start[c] as number) + (lanes[c] as number) + (lanes[L + c] as number);
+}
+
+/** Pass 2 of {@link ungrouped}: each stay's duration into its cell (in row order), running stays' starts too. */
+function writeStays(histTo: Int32Array, histAt: Float64Array, histStayEnd: Float64Array, now: number, fill: Int32Array, buf: Float64Array, ongoingStart: Float64Array | null, start: Int32Array, ongoingOffset: Int32Array): void {
+  const hasNow = now === now;
+  const m = histTo.length;
+  for (let k = 0; k < m; k++) {
+    const e = histStayEnd[k] as number;
+    if (e !== e) continue;
+    const at = histAt[k] as number;
+    if (hasNow && at > now) continue;
+    const s = histTo[k] as number;
+    if (hasNow ? e <= now : e !== Infinity) {
+      const w = fill[2 * s] as number;
+      buf[w] = e - at;
+      fill[2 * s] = w + 1;
+    } else if (hasNow) {
+      const w = fill[2 * s + 1] as number;
+      buf[w] = now - at;
+      fill[2 * s + 1] = w + 1;
+      // the ongoing cells are contiguous by stage, so the same offset minus the completed counts
+      if (ongoingStart !== null) ongoingStart[w - (start[2 * s + 1] as number) + (ongoingOffset[s] as number)] = at;
+    }
+  }
 }
 
 /** Count, mean, median and P90 (type 7) of `buf[lo..hi)` in days; reorders that range. */
@@ -305,12 +395,10 @@ function statsFrom(buf: Float64Array, lo: number, hi: number): StayStats {
   if (n === 0) return { count: 0, mean: null, median: null, p90: null };
   let sum = 0;
   for (let k = lo; k < hi; k++) sum += buf[k] as number;
-  const p90 = quantileInPlace(buf, lo, hi, 0.9) as number;
-  // after selecting the P90 order statistics, every value left of index lo + ⌊0.9(n−1)⌋ + 1 is at most
-  // the right one, so the median (which needs the order statistics ⌊0.5(n−1)⌋ and the next) is there
-  const h9 = Math.floor(0.9 * (n - 1));
-  const h5 = Math.floor(0.5 * (n - 1));
-  const median = h5 + 1 <= h9 ? (quantileInPlace(buf, lo, lo + h9 + 1, 0.5 * (n - 1) / h9) as number) : (quantileInPlace(buf, lo, hi, 0.5) as number);
+  // large ranges: radix selection of both quantiles in two passes; small ones: quickselect
+  const q = quantilesNonNegative(buf, lo, hi, [0.5, 0.9]);
+  const median = q === null ? (quantileInPlace(buf, lo, hi, 0.5) as number) : (q[0] as number);
+  const p90 = q === null ? (quantileInPlace(buf, lo, hi, 0.9) as number) : (q[1] as number);
   return { count: n, mean: sum / n / DAY_MS, median: median / DAY_MS, p90: p90 / DAY_MS };
 }
 
