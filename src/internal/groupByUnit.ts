@@ -32,10 +32,13 @@ const MAX_DIGIT_BITS = 11;
 /** Units this short are time-sorted by insertion; longer disordered ones by a merge sort. */
 const INSERTION_MAX = 48;
 
+/** The low bits of each event's unit key. */
+type KeyArray = Uint16Array | Uint32Array;
+
 /** Per-call working buffers for the bucket phase. */
 interface Scratch {
   t: Float64Array;
-  k: Uint32Array;
+  k: KeyArray;
   a: Uint16Array;
   o: Int32Array | null;
   count: Int32Array;
@@ -53,7 +56,9 @@ interface Units {
 /**
  * Groups events by integer keys `key[i] - min` (all in `[0, range)`, `range ≤ 2^32`), stable (input
  * order kept within a unit for equal times), then sorts each unit's events by time. Dense unit ids
- * follow ascending key order. Cost: one sequential histogram pass, one scatter pass (14 bytes per
+ * follow ascending key order. The scatter pass also checks each time (finite) and action code
+ * (an integer in `[0, actionLimit)`); it returns `null` when one fails, and the caller reports the
+ * first bad row with its own validation. Cost: one sequential histogram pass, one scatter pass (14 bytes per
  * event, 18 with the order), then cache-local work per bucket; memory: the output columns plus a key
  * column (4 bytes per event) and two small scratch buffers. @internal
  */
@@ -65,7 +70,8 @@ export function groupEvents(
   time: ArrayLike<number>,
   action: ArrayLike<number>,
   needOrder: boolean,
-): GroupedEvents {
+  actionLimit = 65536,
+): GroupedEvents | null {
   const bits = range <= 1 ? 0 : 32 - Math.clz32(range - 1);
   const wanted = n <= BUCKET_EVENTS ? 0 : Math.ceil(Math.log2(n / BUCKET_EVENTS));
   const hiBits = Math.min(bits, MAX_HIGH_BITS, wanted);
@@ -89,19 +95,25 @@ export function groupEvents(
 
   // 2. stable scatter of (time, key, action[, row]) into the buckets
   const sTime = new Float64Array(n);
-  const sKey = new Uint32Array(n);
+  // only the low key bits travel with the events (the bucket gives the high ones): 2 bytes when they fit
+  const sKey: KeyArray = loBits <= 16 ? new Uint16Array(n) : new Uint32Array(n);
+  const loMask = loBits === 32 ? 0xffffffff : 2 ** loBits - 1;
   const sAction = new Uint16Array(n);
   const order = needOrder ? new Int32Array(n) : null;
   const cursor = start.slice(0, buckets);
+  let ok = true;
   if (order === null) {
     for (let i = 0; i < n; i++) {
       const k = ((keys[i] as number) - min) >>> 0;
       const h = (k >>> hiShift) & hiMask;
       const at = cursor[h] as number;
       cursor[h] = at + 1;
-      sTime[at] = time[i] as number;
-      sKey[at] = k;
-      sAction[at] = action[i] as number;
+      const t = time[i] as number;
+      const c = action[i] as number;
+      if (!(t - t === 0 && c >= 0 && c < actionLimit && (c | 0) === c)) ok = false;
+      sTime[at] = t;
+      sKey[at] = k & loMask;
+      sAction[at] = c;
     }
   } else {
     for (let i = 0; i < n; i++) {
@@ -109,12 +121,16 @@ export function groupEvents(
       const h = (k >>> hiShift) & hiMask;
       const at = cursor[h] as number;
       cursor[h] = at + 1;
-      sTime[at] = time[i] as number;
-      sKey[at] = k;
-      sAction[at] = action[i] as number;
+      const t = time[i] as number;
+      const c = action[i] as number;
+      if (!(t - t === 0 && c >= 0 && c < actionLimit && (c | 0) === c)) ok = false;
+      sTime[at] = t;
+      sKey[at] = k & loMask;
+      sAction[at] = c;
       order[at] = i;
     }
   }
+  if (!ok) return null;
 
   // 3. per bucket: LSD radix sort on the low bits, unit boundaries, time order within units
   const passes = loBits === 0 ? 0 : Math.ceil(loBits / MAX_DIGIT_BITS);
@@ -122,7 +138,7 @@ export function groupEvents(
   const scratchLen = passes === 0 ? 0 : maxBucket;
   const scratch: Scratch = {
     t: new Float64Array(scratchLen),
-    k: new Uint32Array(scratchLen),
+    k: loBits <= 16 ? new Uint16Array(scratchLen) : new Uint32Array(scratchLen),
     a: new Uint16Array(scratchLen),
     o: order === null ? null : new Int32Array(scratchLen),
     count: new Int32Array((1 << digitBits) + 1),
@@ -135,7 +151,7 @@ export function groupEvents(
     const s = start[b] as number;
     const e = start[b + 1] as number;
     if (e - s > 1 && passes > 0) sortBucketByKey(s, e, passes, digitBits, sTime, sKey, sAction, order, scratch);
-    if (e > s) collectUnits(s, e, sTime, sKey, sAction, order, units, scratch);
+    if (e > s) collectUnits(s, e, b * 2 ** loBits, sTime, sKey, sAction, order, units, scratch);
   }
   const unitCount = units.count;
   const offsets = units.offsets.length === unitCount + 1 ? units.offsets : units.offsets.slice(0, unitCount + 1);
@@ -151,7 +167,7 @@ function sortBucketByKey(
   passes: number,
   digitBits: number,
   time: Float64Array,
-  key: Uint32Array,
+  key: KeyArray,
   action: Uint16Array,
   order: Int32Array | null,
   sc: Scratch,
@@ -224,8 +240,8 @@ function sortBucketByKey(
   }
 }
 
-/** Records the units of key-sorted positions `[s, e)` and puts each unit's events in time order. */
-function collectUnits(s: number, e: number, time: Float64Array, key: Uint32Array, action: Uint16Array, order: Int32Array | null, units: Units, sc: Scratch): void {
+/** Records the units (key = `high` + low bits) of key-sorted positions `[s, e)` and puts each unit's events in time order. */
+function collectUnits(s: number, e: number, high: number, time: Float64Array, key: KeyArray, action: Uint16Array, order: Int32Array | null, units: Units, sc: Scratch): void {
   let u0 = s;
   let prevK = key[s] as number;
   let prevT = time[s] as number;
@@ -234,7 +250,7 @@ function collectUnits(s: number, e: number, time: Float64Array, key: Uint32Array
     const k = key[p] as number;
     const t = time[p] as number;
     if (k !== prevK) {
-      pushUnit(units, u0, prevK);
+      pushUnit(units, u0, high + prevK);
       if (disordered) sortUnitByTime(u0, p, time, action, order, sc);
       u0 = p;
       prevK = k;
@@ -242,7 +258,7 @@ function collectUnits(s: number, e: number, time: Float64Array, key: Uint32Array
     } else if (t < prevT) disordered = true;
     prevT = t;
   }
-  pushUnit(units, u0, prevK);
+  pushUnit(units, u0, high + prevK);
   if (disordered) sortUnitByTime(u0, e, time, action, order, sc);
 }
 

@@ -29,6 +29,7 @@ function grouped(keys: ArrayLike<number>, time: ArrayLike<number>, action: Array
   }
   if (n === 0) [min, max] = [0, -1];
   const g = groupEvents(keys, n, min, max - min + 1, time, action, needOrder);
+  if (g === null) throw new Error('rejected');
   return {
     unitKeys: Array.from(g.keyIndex, (k) => k + min),
     offsets: Array.from(g.offsets),
