@@ -203,26 +203,20 @@ function validateCodes(codes: ArrayLike<number>, n: number, d: number): void {
   }
 }
 
-/** Integer unit ids → the grouping keys: the id itself when the range fits 32 bits, else a `Map` interning. */
+/** Integer unit ids → the grouping keys: the id itself when the range fits 32 bits, else its rank among the distinct ids. */
 function integerUnits(ids: ArrayLike<number>, n: number, min: number, max: number): UnitKeys {
   if (n === 0) return { ids, min: 0, range: 0, keyOf: (k) => k };
   const range = max - min + 1;
   if (range <= 4294967296) return { ids, min, range, keyOf: (k) => k + min };
-  // huge id range: intern (Map), then group densely
-  const index = new Map<number, number>();
-  const keys: number[] = [];
+  // huge id range: rank the distinct ids (ascending, as for the radix path), then group densely
+  const seen = new Set<number>();
+  for (let i = 0; i < n; i++) seen.add(ids[i] as number);
+  const sorted = Float64Array.from(seen).sort();
+  const rank = new Map<number, number>();
+  for (let r = 0; r < sorted.length; r++) rank.set(sorted[r] as number, r);
   const dense = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = ids[i] as number;
-    let c = index.get(v);
-    if (c === undefined) {
-      c = keys.length;
-      keys.push(v);
-      index.set(v, c);
-    }
-    dense[i] = c;
-  }
-  return { ids: dense, min: 0, range: keys.length, keyOf: (k) => keys[k] as number };
+  for (let i = 0; i < n; i++) dense[i] = rank.get(ids[i] as number) as number;
+  return { ids: dense, min: 0, range: sorted.length, keyOf: (k) => sorted[k] as number };
 }
 
 function fromColumns(columns: ActionLogColumns): ActionLog {
