@@ -27,8 +27,8 @@ export interface GroupedEvents {
 const BUCKET_EVENTS = 32768;
 /** At most 2^11 buckets in the first scatter (few enough write streams for the caches and TLB). */
 const MAX_HIGH_BITS = 11;
-/** Local LSD digits of at most 11 bits (a 8 KiB count table). */
-const MAX_DIGIT_BITS = 11;
+/** Local LSD digits of at most 16 bits (a 256 KiB count table), and at most about twice the bucket size. */
+const MAX_DIGIT_BITS = 16;
 /** Units this short are time-sorted by insertion; longer disordered ones by a merge sort. */
 const INSERTION_MAX = 48;
 
@@ -133,7 +133,9 @@ export function groupEvents(
   if (!ok) return null;
 
   // 3. per bucket: LSD radix sort on the low bits, unit boundaries, time order within units
-  const passes = loBits === 0 ? 0 : Math.ceil(loBits / MAX_DIGIT_BITS);
+  const meanBucket = Math.max(1, n / buckets);
+  const maxDigit = Math.max(8, Math.min(MAX_DIGIT_BITS, Math.ceil(Math.log2(meanBucket)) + 1));
+  const passes = loBits === 0 ? 0 : Math.ceil(loBits / maxDigit);
   const digitBits = passes === 0 ? 0 : Math.ceil(loBits / passes);
   const scratchLen = passes === 0 ? 0 : maxBucket;
   const scratch: Scratch = {
