@@ -14,7 +14,7 @@ A5,Darcel,Prospecting,,,
 A6,Moses,Engagin,2017-01-11,,
 `;
 
-export function main(): { problems: string[]; reached: number[]; visited: number[]; winRate: number | null; waterfallEnd: number } {
+export function main(): { problems: string[]; reached: number[]; visited: number[]; winRate: number | null; winRateByAgent: Array<[string | null, number, number, number | null]>; waterfallEnd: number } {
   const funnel = defineFunnel({
     id: 'maven',
     name: 'Maven CRM',
@@ -37,6 +37,8 @@ export function main(): { problems: string[]; reached: number[]; visited: number
   const visited = conversion(table, { basis: 'visited' });
   const byAgent = conversion(table, { groupBy: 'sales_agent' });
   const health = pipelineHealth(table);
+  // every health figure per sales agent; deals without an agent would form the group `null`
+  const healthByAgent = pipelineHealth(table, { groupBy: 'sales_agent' });
   const stays = timeInStage(table, { now: '2017-04-01' });
   const waterfall = pipelineWaterfall(table, '2017-01-01', '2017-03-31');
   console.log(byAgent.groups.map((g) => `${g.key}: ${g.stages.map((s) => `${s.stageId} ${s.entered}`).join(', ')}`).join('\n'));
@@ -46,6 +48,7 @@ export function main(): { problems: string[]; reached: number[]; visited: number
     reached: reached.total.stages.map((s) => s.entered),
     visited: visited.total.stages.map((s) => s.entered),
     winRate: health.winRate,
+    winRateByAgent: healthByAgent.groups.map((g): [string | null, number, number, number | null] => [g.key, g.won, g.lost, g.winRate]),
     waterfallEnd: waterfall.total.count.end,
   };
 }

@@ -255,7 +255,7 @@ export function reportInputFromTable(table: DealTable, options: ReportDataOption
     }
     say('forecast backtest');
     try {
-      const bt = backtest(table, { currency, seed, simulations: 300, forecasters: ['naive', 'runRate', 'weightedConfigured', 'survival'] });
+      const bt = backtest(table, { currency, seed, simulations: 300, forecasters: ['naive', 'runRate', 'weightedConfigured', 'survival', 'markov', 'markovStay'] });
       backtestRows = bt.origins.flatMap((o) => {
         const f = o.forecasts.find((x) => x.forecaster === 'survival');
         if (f === undefined || f.p10 === null || f.p50 === null || f.p90 === null) return [];

@@ -36,15 +36,17 @@ export interface ReliabilityBin {
  * - `'runRate'` — mean won revenue of the last k months (`runRateMonths`, default 3);
  * - `'weightedConfigured'` — Σ open amount × configured stage probability (own probability overrides);
  * - `'weightedOdoo'` — Σ open amount × Odoo learned probability (as of the origin);
- * - `'markov'` — Σ open amount × Markov P(win | stage) (as of the origin);
+ * - `'markov'` — {@link markovForecast} with `until`: Σ open amount × P(won within the month | stage) from the
+ *   continuous-time chain, plus the deals created in the month (as of the origin);
+ * - `'markovStay'` — the same with `stay: 'banded'`: each open deal's chance also conditioned on its days in its stage;
  * - `'survival'` — {@link forecastRevenue}: survival timing by stage and age plus new deals, with P10–P90.
  *
  * @category Forecast
  * @since 0.1.0
  */
-export type BacktestForecaster = 'naive' | 'runRate' | 'weightedConfigured' | 'weightedOdoo' | 'markov' | 'survival';
+export type BacktestForecaster = 'naive' | 'runRate' | 'weightedConfigured' | 'weightedOdoo' | 'markov' | 'markovStay' | 'survival';
 
-const ALL: readonly BacktestForecaster[] = ['naive', 'runRate', 'weightedConfigured', 'weightedOdoo', 'markov', 'survival'];
+const ALL: readonly BacktestForecaster[] = ['naive', 'runRate', 'weightedConfigured', 'weightedOdoo', 'markov', 'markovStay', 'survival'];
 
 /**
  * Options for {@link backtest}.
@@ -216,8 +218,8 @@ function monthStartOf(t: number): number {
  * actually won in that month (amounts as recorded in the full table). One call returns the comparison
  * table: WAPE Σ|y − ŷ| / Σy (the default ranking), MAPE (origins with y = 0 skipped and counted), bias
  * Σ(ŷ − y) / Σy, pinball loss at 0.1 / 0.5 / 0.9 and P10–P90 coverage; and, per deal, Brier score,
- * log loss (ε = 1e-15) and a reliability table for the win probabilities (configured, Odoo and Markov
- * against eventual wins; survival against wins within the month). Cost: per origin, one as-of table and
+ * log loss (ε = 1e-15) and a reliability table for the win probabilities (configured and Odoo
+ * against eventual wins; Markov and survival against wins within the month). Cost: per origin, one as-of table and
  * every forecaster (the survival one dominates: simulations × open deals).
  *
  * @param table - the full history
@@ -350,17 +352,18 @@ export function backtest(table: DealTable, options: BacktestOptions = {}): Backt
           if (o.eventual >= 0) addProb(f, p, o.eventual);
         });
         put(f, s);
-      } else if (f === 'markov') {
-        const m = markovForecast(past, { now: at, minSample, top: 0 });
+      } else if (f === 'markov' || f === 'markovStay') {
+        // the per-period chain as of the origin: P(won within the month) for the open deals (by stage; by stage and days in it
+        // for 'markovStay'), plus deals created in the month
+        const m = markovForecast(past, { now: at, until: end, minSample, top: 0, perDeal: true, stay: f === 'markov' ? 'memoryless' : 'banded' });
         let s = 0;
-        if (m.ok) {
-          const pw = new Map(m.stages.map((x) => [x.stageId, x.pWin]));
+        if (m.ok && m.period !== null) {
+          const total = m.period.totalExpectedAmount.find((x) => x.currency === currency);
+          if (total !== undefined) s = moneyIn(total, [f]).minor;
+          const pd = new Map((m.period.deals ?? []).map((x) => [x.dealId, x.pWinWithin]));
           open.forEach((i, j) => {
-            const p = pw.get(past.stageIds[past.stage[i] as number] as string) ?? 0;
-            const a = past.amountMinor[i] as number;
-            if ((past.currencyIndex[i] as number) === c && !Number.isNaN(a)) s += a * p;
-            const o = outcome[j] as { eventual: number };
-            if (o.eventual >= 0) addProb(f, p, o.eventual);
+            const p = pd.get(past.dealIds[i] as string);
+            if (p !== undefined) addProb(f, p, (outcome[j] as { inPeriod: number }).inPeriod);
           });
         }
         put(f, s);
@@ -407,7 +410,7 @@ export function backtest(table: DealTable, options: BacktestOptions = {}): Backt
         };
   const probabilities: BacktestProbabilityAccuracy[] = [...probs.entries()].map(([key, e]) => ({
     forecaster: key as BacktestForecaster,
-    outcome: key === 'survival' ? 'wonInPeriod' : 'eventualWin',
+    outcome: key === 'survival' || key === 'markov' || key === 'markovStay' ? 'wonInPeriod' : 'eventualWin',
     deals: e.p.length,
     brier: brier(e.p, e.o),
     logLoss: logLoss(e.p, e.o),

@@ -20,8 +20,13 @@ export {
   markovForecast,
   type MarkovForecastOptions,
   type MarkovForecastReport,
+  type MarkovDealTiming,
   type MarkovImprovement,
+  type MarkovNewDeals,
+  type MarkovPeriod,
   type MarkovStage,
+  type MarkovStageTiming,
+  type MarkovStayBand,
   type MarkovTransition,
 } from './markovForecast.js';
 export {

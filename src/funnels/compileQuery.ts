@@ -48,7 +48,15 @@ export interface CompiledQuery {
   readonly codeExcl: Uint8Array;
   readonly order: 'ordered' | 'strict' | 'unordered';
   readonly attempt: 'posthog' | 'firstEntry' | 'clickhouse';
-  readonly chModes: { readonly dedup: boolean; readonly strictOrder: boolean; readonly strictIncrease: boolean };
+  readonly chModes: {
+    readonly dedup: boolean;
+    readonly strictOrder: boolean;
+    readonly strictIncrease: boolean;
+    /** strict_once: every candidate chain is kept; a row is used at most once per chain. */
+    readonly once: boolean;
+    /** allow_reentry (with strict_order): an entry whose previous level is empty is skipped, not a stop. */
+    readonly allowReentry: boolean;
+  };
   readonly now: number | null;
 }
 
@@ -108,8 +116,12 @@ export function compileQuery(log: ActionLog, query: FunnelQuery): CompiledQuery 
     if (ch !== true) {
       if (!Array.isArray(ch)) fail('INVALID_OPTION', 'true or a list of ClickHouse modes', ch, ['query', 'clickhouse']);
       ch.forEach((m, i) => {
-        if (m !== 'strict_deduplication' && m !== 'strict_order' && m !== 'strict_increase') fail('INVALID_OPTION', "'strict_deduplication', 'strict_order' or 'strict_increase'", m, ['query', 'clickhouse', i]);
+        if (m !== 'strict_deduplication' && m !== 'strict_order' && m !== 'strict_increase' && m !== 'strict_once' && m !== 'allow_reentry') {
+          fail('INVALID_OPTION', "'strict_deduplication', 'strict_order', 'strict_increase', 'strict_once' or 'allow_reentry'", m, ['query', 'clickhouse', i]);
+        }
       });
+      // ClickHouse: "allow_reentry option requires strict_order to be enabled"
+      if (ch.includes('allow_reentry') && !ch.includes('strict_order')) fail('INVALID_OPTION', "'allow_reentry' together with 'strict_order'", [...ch], ['query', 'clickhouse']);
       chModes = [...ch];
     }
     if (query.order !== undefined && query.order !== 'ordered') fail('INVALID_OPTION', "no order other than 'ordered' in ClickHouse mode (use the strict_order mode)", query.order, ['query', 'order']);
@@ -228,7 +240,13 @@ export function compileQuery(log: ActionLog, query: FunnelQuery): CompiledQuery 
     codeExcl,
     order: attempt === 'clickhouse' ? 'ordered' : order,
     attempt,
-    chModes: { dedup: chModes.includes('strict_deduplication'), strictOrder: chModes.includes('strict_order'), strictIncrease: chModes.includes('strict_increase') },
+    chModes: {
+      dedup: chModes.includes('strict_deduplication'),
+      strictOrder: chModes.includes('strict_order'),
+      strictIncrease: chModes.includes('strict_increase'),
+      once: chModes.includes('strict_once'),
+      allowReentry: chModes.includes('allow_reentry'),
+    },
     now,
   };
 }

@@ -704,6 +704,7 @@ class ChWalk {
   readonly dedup: boolean;
   readonly strictOrder: boolean;
   readonly strictIncrease: boolean;
+  readonly allowReentry: boolean;
   readonly first: Float64Array;
   readonly lastT: Float64Array;
   readonly has: Uint8Array;
@@ -718,6 +719,7 @@ class ChWalk {
     this.dedup = q.chModes.dedup;
     this.strictOrder = q.chModes.strictOrder;
     this.strictIncrease = q.chModes.strictIncrease;
+    this.allowReentry = q.chModes.allowReentry;
     this.first = new Float64Array(q.n);
     this.lastT = new Float64Array(q.n);
     this.has = new Uint8Array(q.n);
@@ -753,6 +755,7 @@ class ChWalk {
     } else if (this.dedup && has[idx] === 1) {
       this.stop = true;
     } else if (this.strictOrder && this.firstEvent && has[idx - 1] === 0) {
+      if (this.allowReentry) return; // allow_reentry: a step that comes too early is skipped
       let lvl = 0;
       while (lvl < this.n && has[lvl] === 1) lvl++;
       this.result = lvl;
@@ -824,6 +827,10 @@ function insertSorted(buf: Int32Array, count: number, c: number): Int32Array {
  * step. With no property filters and one step per action, the step comes from a lookup table.
  */
 function clickhouseAll(log: ActionLog, q: CompiledQuery, out: EngineOut): void {
+  if (q.chModes.once) {
+    clickhouseOnceAll(log, q, out);
+    return;
+  }
   const strictOrder = q.chModes.strictOrder;
   const simple = !q.hasFilters && isSingleStepPerCode(q);
   const A = log.actions.length;
@@ -874,6 +881,133 @@ function clickhouseAll(log: ActionLog, q: CompiledQuery, out: EngineOut): void {
     }
     w.finish(u, out);
   }
+}
+
+/** One candidate chain of the strict_once walk: its first and latest times, the rows and times of its steps. */
+interface ChChain {
+  readonly first: number;
+  readonly last: number;
+  readonly rows: readonly number[];
+  readonly times: readonly number[];
+}
+
+/**
+ * ClickHouse windowFunnel with `strict_once`: the entries `(time, condition, row)` of a unit in that
+ * order; every level keeps the list of all candidate chains reaching it (a condition-1 entry starts a
+ * new chain). An entry for condition i > 1 extends every chain of level i − 1 whose window still holds
+ * and that does not already use the same row (and, with `strict_increase`, whose latest time is
+ * earlier); chains of level i − 1 out of the window are dropped while more than one is left.
+ * `strict_deduplication`, `strict_order` and `allow_reentry` test "the level is empty / not empty".
+ * The walk returns at the first complete chain, else the deepest non-empty level; the step times
+ * reported are those of the complete chain, else of the oldest chain of the deepest level.
+ * Cost: O(entries × chains) per unit, like ClickHouse.
+ */
+function clickhouseOnceAll(log: ActionLog, q: CompiledQuery, out: EngineOut): void {
+  const n = q.n;
+  const window = q.window;
+  const { dedup, strictOrder, strictIncrease, allowReentry } = q.chModes;
+  const time = log.time;
+  const action = log.action;
+  const offsets = log.offsets;
+  const conds: number[] = [];
+  const rowsOf: number[] = [];
+  for (let u = 0; u < log.unitCount; u++) {
+    const a = offsets[u] as number;
+    const b = offsets[u + 1] as number;
+    const levels: ChChain[][] = Array.from({ length: n }, () => []);
+    let firstEvent = false;
+    let lastEntry = NaN;
+    let result = -1;
+    let done: ChChain | null = null;
+    let p = a;
+    while (p < b && result < 0) {
+      const t = time[p] as number;
+      let p2 = p;
+      while (p2 < b && time[p2] === t) p2++;
+      // the group's entries in (condition, row) order
+      conds.length = 0;
+      rowsOf.length = 0;
+      for (let r = p; r < p2; r++) {
+        const c = action[r] as number;
+        let any = false;
+        for (let i = q.codeStepStart[c] as number; i < (q.codeStepStart[c + 1] as number); i++) {
+          const k = q.codeSteps[i] as number;
+          if (!q.hasFilters || matches(q.steps[k] as CompiledMatcher, c, r)) {
+            conds.push(k + 1);
+            rowsOf.push(r);
+            any = true;
+          }
+        }
+        if (!any && strictOrder) {
+          conds.push(0);
+          rowsOf.push(r);
+        }
+      }
+      const order = conds.map((_, i) => i).sort((x, y) => (conds[x] as number) - (conds[y] as number) || (rowsOf[x] as number) - (rowsOf[y] as number));
+      for (const i of order) {
+        const idx = (conds[i] as number) - 1;
+        const row = rowsOf[i] as number;
+        if (idx === -1) {
+          if (firstEvent) result = deepestLevel(levels);
+          if (result >= 0) break;
+          continue;
+        }
+        if (idx === 0) {
+          (levels[0] as ChChain[]).push({ first: t, last: t, rows: [row], times: [t] });
+          firstEvent = true;
+          lastEntry = t;
+        } else if (dedup && (levels[idx] as ChChain[]).length > 0) {
+          result = deepestLevel(levels);
+        } else if (strictOrder && firstEvent && (levels[idx - 1] as ChChain[]).length === 0) {
+          if (allowReentry) continue;
+          let lvl = 0;
+          while (lvl < n && (levels[lvl] as ChChain[]).length > 0) lvl++;
+          result = lvl;
+        } else if ((levels[idx - 1] as ChChain[]).length > 0) {
+          const prev = levels[idx - 1] as ChChain[];
+          for (let j = 0; j < prev.length; ) {
+            const ch = prev[j] as ChChain;
+            let ok = t <= ch.first + window;
+            if (!ok && prev.length > 1) {
+              prev.splice(j, 1);
+              continue;
+            }
+            if (ok) ok = !ch.rows.includes(row);
+            if (ok && strictIncrease) ok = ch.last < t;
+            if (ok) {
+              const next: ChChain = { first: ch.first, last: t, rows: [...ch.rows, row], times: [...ch.times, t] };
+              (levels[idx] as ChChain[]).push(next);
+              if (idx + 1 === n) {
+                result = n;
+                done = next;
+                break;
+              }
+            }
+            j++;
+          }
+        }
+        if (result >= 0) break;
+      }
+      p = p2;
+    }
+    if (result < 0) result = deepestLevel(levels);
+    out.lastEntryTime[u] = lastEntry;
+    if (result === 0) continue;
+    const chain = done ?? ((levels[result - 1] as ChChain[])[0] as ChChain);
+    out.deepest[u] = result - 1;
+    out.entryTime[u] = chain.first;
+    const base = u * n;
+    for (let k = 0; k < result; k++) {
+      out.stepTime[base + k] = chain.times[k] as number;
+      out.stepOf[base + k] = k;
+    }
+  }
+}
+
+/** The deepest non-empty level (1-based), 0 when none. */
+function deepestLevel(levels: ReadonlyArray<ReadonlyArray<ChChain>>): number {
+  for (let k = levels.length; k > 0; k--) if ((levels[k - 1] as ReadonlyArray<ChChain>).length > 0) return k;
+  return 0;
 }
 
 /** Runs the engine for every unit of the log. @internal */

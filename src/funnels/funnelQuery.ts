@@ -88,13 +88,20 @@ export type FunnelOrder = 'ordered' | 'strict' | 'unordered';
 export type FunnelAttempt = 'posthog' | 'firstEntry';
 
 /**
- * A ClickHouse `windowFunnel` mode flag: `'strict_deduplication'`, `'strict_order'`,
- * `'strict_increase'`.
+ * A ClickHouse `windowFunnel` mode flag (semantics of ClickHouse 26.7, checked against it):
+ * - `'strict_deduplication'`: a repeated condition whose level is already reached stops the walk;
+ * - `'strict_order'`: once the chain started, a row matching no step, or a step whose previous level
+ *   is empty, stops the walk;
+ * - `'strict_increase'`: consecutive steps need strictly increasing times;
+ * - `'strict_once'`: every candidate chain is tracked and one row is used at most once in a chain
+ *   (so `a` → `a` needs two rows);
+ * - `'allow_reentry'` (requires `'strict_order'`): a step whose previous level is empty is skipped
+ *   instead of stopping the walk.
  *
  * @category Event funnels
  * @since 0.1.0
  */
-export type ClickHouseFunnelMode = 'strict_deduplication' | 'strict_order' | 'strict_increase';
+export type ClickHouseFunnelMode = 'strict_deduplication' | 'strict_order' | 'strict_increase' | 'strict_once' | 'allow_reentry';
 
 /**
  * An event-funnel query over an {@link ActionLog}: the steps and the counting rules.

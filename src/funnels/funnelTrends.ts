@@ -2,7 +2,8 @@ import { fail } from '../errors/FunnelError.js';
 import { nextPeriodStart, periodLabel, periodStart } from '../internal/periods.js';
 import type { ActionLog } from '../io/actionLog.js';
 import type { FunnelQuery, FunnelRules } from './funnelQuery.js';
-import { evaluateFunnelUnits } from './evaluateFunnelUnits.js';
+import { evaluateByEntryPeriod } from './entryPeriodUnits.js';
+import { compileFor, evaluateCompiled } from './evaluateFunnelUnits.js';
 import { stepRange } from './stepRange.js';
 
 /**
@@ -12,6 +13,19 @@ import { stepRange } from './stepRange.js';
  * @since 0.1.0
  */
 export type FunnelTrendPeriod = 'day' | 'week' | 'month';
+
+/**
+ * How units were assigned to periods (recorded in {@link FunnelTrendsReport.rules}):
+ * - `'everyEntryPeriod'` (ordered and strict funnels, every attempt rule, ClickHouse mode): a unit
+ *   counts once in **every** period in which it did step 1, with the result of the attempts that start
+ *   in that period (PostHog, Amplitude);
+ * - `'countedWindow'` (unordered funnels, which have no step-1 entry): a unit counts once, in the period
+ *   of the earliest event of the window the funnel kept.
+ *
+ * @category Event funnels
+ * @since 0.1.0
+ */
+export type FunnelTrendBucketing = 'everyEntryPeriod' | 'countedWindow';
 
 /**
  * Options of {@link funnelTrends}.
@@ -28,6 +42,23 @@ export interface FunnelTrendsOptions {
   readonly fromStep?: number | undefined;
   /** 0-based step counted as converted (`> fromStep`). Default the last step. */
   readonly toStep?: number | undefined;
+  /** List the units behind each period's numbers (`units` on every row). Default `false`. */
+  readonly units?: boolean | undefined;
+}
+
+/**
+ * The units behind one period's numbers (only with `units: true`), by unit key, in unit order.
+ *
+ * @category Event funnels
+ * @since 0.1.0
+ */
+export interface FunnelTrendUnits {
+  /** Units that reached `toStep` from an attempt started in the period. */
+  readonly converted: ReadonlyArray<string | number>;
+  /** Units that reached `fromStep` but not `toStep`, and can no longer. */
+  readonly dropped: ReadonlyArray<string | number>;
+  /** Units that reached `fromStep` but not yet `toStep`, with a window still open at `now`. */
+  readonly inProgress: ReadonlyArray<string | number>;
 }
 
 /**
@@ -43,11 +74,11 @@ export interface FunnelTrendRow {
   readonly start: string;
   /** Period end, ISO UTC (exclusive). */
   readonly end: string;
-  /** Units whose counted attempt entered (did step 1) in the period and reached `fromStep`. */
+  /** Units that entered (did step 1) in the period and, from an attempt started in the period, reached `fromStep` (PostHog's `reached_from_step_count`). */
   readonly entered: number;
-  /** Of those, units that reached `toStep` within the window (possibly in a later period). */
+  /** Of those, units that reached `toStep` within the window, possibly in a later period (PostHog's `reached_to_step_count`). */
   readonly converted: number;
-  /** Of those, units that did not convert and whose window was still open at `now`. */
+  /** Of those, units that did not convert and whose window (from their latest step-1 event of the period) was still open at `now`. */
   readonly inProgress: number;
   /** `entered − converted − inProgress`: units that did not convert and can no longer. */
   readonly dropped: number;
@@ -55,8 +86,10 @@ export interface FunnelTrendRow {
   readonly conversionRate: number | null;
   /** `converted / (converted + dropped)`: the rate among settled units, `null` when none settled. */
   readonly settledConversionRate: number | null;
-  /** True when some unit entering in this period could still convert at `now` (period start… end + window > now). */
+  /** True when some unit entering in this period could still convert at `now` (period end + window > now). */
   readonly open: boolean;
+  /** The units behind the numbers (with `units: true`). */
+  readonly units?: FunnelTrendUnits;
 }
 
 /**
@@ -68,36 +101,57 @@ export interface FunnelTrendRow {
 export interface FunnelTrendsReport {
   /** One row per period from the first to the last entry period, gaps filled with zero rows. */
   readonly periods: readonly FunnelTrendRow[];
-  /** Totals over all periods (sums of the rows). */
-  readonly total: { readonly entered: number; readonly converted: number; readonly inProgress: number; readonly dropped: number };
-  /** The funnel's rules plus the period, the steps and the as-of time used. */
-  readonly rules: FunnelRules & { readonly period: FunnelTrendPeriod; readonly fromStep: number; readonly toStep: number; readonly timeZone: 'UTC' };
+  /**
+   * Sums of the rows. With `'everyEntryPeriod'` bucketing a unit that entered in two periods counts
+   * twice, so `total.entered` may exceed the funnel's count at `fromStep`; `distinctUnits` counts it once.
+   */
+  readonly total: { readonly entered: number; readonly converted: number; readonly inProgress: number; readonly dropped: number; readonly distinctUnits: number };
+  /** The funnel's rules plus the period, the steps, the bucketing rule and the as-of time used. */
+  readonly rules: FunnelRules & {
+    readonly period: FunnelTrendPeriod;
+    readonly fromStep: number;
+    readonly toStep: number;
+    readonly bucketing: FunnelTrendBucketing;
+    readonly timeZone: 'UTC';
+  };
 }
 
+interface RowAcc {
+  entered: number;
+  converted: number;
+  inProgress: number;
+  lists: { converted: Array<string | number>; dropped: Array<string | number>; inProgress: Array<string | number> } | null;
+}
 
 /**
- * Conversion trends: units grouped by the period (UTC day, ISO week or month) of their counted
- * attempt's step-1 event; per period, how many reached `fromStep`, how many of those reached `toStep`
- * within the window, how many are still **in progress** at `now` and how many dropped.
+ * Conversion trends (PostHog's "historical trends"): for each period (UTC day, ISO week or month), the
+ * units that entered the funnel in that period, how many of them reached `fromStep`, how many reached
+ * `toStep` within the window, how many are still **in progress** at `now` and how many dropped.
  *
- * Counting rules:
- * - each unit belongs to exactly one period, that of the step-1 event of the attempt the funnel counts
- *   (PostHog rules: the attempt that went deepest; first-entry rule: the first entry), so the periods
- *   partition the units and the rows sum to the totals. (PostHog and Amplitude instead count a unit in
- *   every period it entered.)
- * - a unit converted in a period if it reached `toStep` within the window, even if that happened in a
- *   later period (PostHog);
- * - a unit that has not converted but whose window is still open at `now` (latest step-1 event + window
- *   ≥ now) is `inProgress`, not `dropped` — the fix for PostHog issue #33605; without `now` every
- *   unconverted unit is dropped;
- * - `conversionRate = converted / entered`; `settledConversionRate = converted / (converted + dropped)`
- *   leaves the in-progress units out.
+ * Counting rules (ordered and strict funnels, either attempt rule, ClickHouse mode):
+ * - a unit counts once in **every** period in which it did step 1 (PostHog, Amplitude). Its result in
+ *   period P is the funnel's result when only step-1 events of P may start an attempt — as if step 1
+ *   had the extra filter "in P" — under the query's rules (window, order, attempt rule, exclusions,
+ *   same-timestamp rule): with PostHog rules the deepest step reached by an attempt that started in P;
+ *   with the first-entry rule the attempt started by the unit's first step-1 event of P;
+ * - `entered` = units that reached `fromStep` that way; `converted` = those that reached `toStep` within
+ *   the window, even if that happened in a later period;
+ * - a unit that has not converted but whose window is still open at `now` (its latest step-1 event of
+ *   the period — first-entry rule: its first — plus the window ≥ now) is `inProgress`, not `dropped`:
+ *   the fix for PostHog issue #33605. Without `now` every unconverted unit is dropped;
+ * - an attempt removed by an exclusion removes the unit from that period only;
+ * - `conversionRate = converted / entered`; `settledConversionRate = converted / (converted + dropped)`.
  *
- * Cost: one funnel pass plus O(units + periods).
+ * Unordered funnels have no step-1 entry (any step may start the window): a unit counts once, in the
+ * period of the earliest event of the window the funnel kept (`rules.bucketing = 'countedWindow'`).
+ *
+ * Cost: one pass to find each unit's entry periods, then one funnel pass over each (unit, period)'s
+ * events from its first step-1 event of the period to its last one + the window (each event is read
+ * once per entry period whose span covers it), plus O(periods).
  *
  * @param log - the action log
  * @param query - the funnel query
- * @param options - period, as-of time, steps
+ * @param options - period, as-of time, steps, unit lists
  * @throws {@link FunnelError} `INVALID_OPTION` for an unknown period, a step index out of range, or a
  *   non-finite `now`; and whatever the funnel query rejects.
  * @category Event funnels
@@ -105,14 +159,16 @@ export interface FunnelTrendsReport {
  * @example
  * ```ts
  * const day = 86_400_000;
+ * // a enters on day 0 (no purchase), enters again on day 1 and pays on day 2; b enters on day 0, pays an hour later
  * const log = ActionLog.fromColumns({
- *   unit: ['a', 'a', 'b', 'c', 'c'],
- *   time: [0, 3600e3, 600e3, day, day + 7200e3],
- *   action: ['visit', 'paid', 'visit', 'visit', 'paid'],
+ *   unit: ['a', 'b', 'b', 'a', 'a'],
+ *   time: [0, 600e3, 4200e3, day, 2 * day],
+ *   action: ['visit', 'visit', 'paid', 'visit', 'paid'],
  * });
- * const t = funnelTrends(log, { steps: ['visit', 'paid'], windowMs: 7 * day }, { period: 'day', now: 2 * day });
- * t.periods.map((p) => [p.period, p.entered, p.converted, p.inProgress, p.dropped]) // => [['1970-01-01', 2, 1, 1, 0], ['1970-01-02', 1, 1, 0, 0]]
- * t.periods[0]?.conversionRate // => 0.5
+ * const t = funnelTrends(log, { steps: ['visit', 'paid'], windowMs: 1.5 * day }, { period: 'day', units: true });
+ * t.periods.map((p) => [p.period, p.entered, p.converted, p.dropped]) // => [['1970-01-01', 2, 1, 1], ['1970-01-02', 1, 1, 0]]
+ * t.periods[0]?.units?.dropped // => ['a']
+ * t.total.distinctUnits // => 2
  * ```
  */
 export function funnelTrends(log: ActionLog, query: FunnelQuery, options: FunnelTrendsOptions = {}): FunnelTrendsReport {
@@ -120,30 +176,66 @@ export function funnelTrends(log: ActionLog, query: FunnelQuery, options: Funnel
   if (period !== 'day' && period !== 'week' && period !== 'month') fail('INVALID_OPTION', "'day', 'week' or 'month'", period, ['period']);
   const now = options.now ?? query?.now;
   if (now !== undefined && (typeof now !== 'number' || !Number.isFinite(now))) fail('INVALID_OPTION', 'a finite time in epoch milliseconds', now, ['now']);
-  const r = evaluateFunnelUnits(log, now === undefined ? query : { ...query, now });
-  const n = r.stepCount;
+  const q = compileFor(log, now === undefined ? query : { ...query, now });
+  const n = q.n;
   const { fromStep, toStep } = stepRange(options, n);
+  const wantUnits = options.units === true;
 
-  const rows = new Map<number, { entered: number; converted: number; inProgress: number }>();
-  for (let u = 0; u < r.unitCount; u++) {
-    if (r.reached[u * n + fromStep] !== 1) continue;
-    const entry = r.entryTime[u] as number;
-    if (!Number.isFinite(entry)) continue;
-    const start = periodStart(entry, period);
+  // per (unit, period) pair: the unit index, the period start and the funnel's per-pair results
+  let unitOf: Int32Array;
+  let periodOf: Float64Array;
+  let bucketing: FunnelTrendBucketing;
+  let r;
+  if (q.order === 'unordered') {
+    r = evaluateCompiled(log, q).result;
+    unitOf = new Int32Array(r.unitCount);
+    periodOf = new Float64Array(r.unitCount);
+    for (let u = 0; u < r.unitCount; u++) {
+      unitOf[u] = u;
+      const entry = r.entryTime[u] as number;
+      periodOf[u] = Number.isFinite(entry) ? periodStart(entry, period) : NaN;
+    }
+    bucketing = 'countedWindow';
+  } else {
+    const e = evaluateByEntryPeriod(log, q, period);
+    r = e.result;
+    unitOf = e.unitOf;
+    periodOf = e.periodOf;
+    bucketing = 'everyEntryPeriod';
+  }
+
+  const rows = new Map<number, RowAcc>();
+  const seen = new Uint8Array(log.unitCount);
+  let distinctUnits = 0;
+  for (let i = 0; i < r.unitCount; i++) {
+    if (r.reached[i * n + fromStep] !== 1) continue;
+    const start = periodOf[i] as number;
+    if (!Number.isFinite(start)) continue;
+    const u = unitOf[i] as number;
+    if (seen[u] === 0) {
+      seen[u] = 1;
+      distinctUnits++;
+    }
     let row = rows.get(start);
-    if (row === undefined) rows.set(start, (row = { entered: 0, converted: 0, inProgress: 0 }));
+    if (row === undefined) rows.set(start, (row = { entered: 0, converted: 0, inProgress: 0, lists: wantUnits ? { converted: [], dropped: [], inProgress: [] } : null }));
     row.entered++;
-    if (r.reached[u * n + toStep] === 1) row.converted++;
-    else if (r.inProgress[u] === 1) row.inProgress++;
+    const key = log.unitKeys[u] as string | number;
+    if (r.reached[i * n + toStep] === 1) {
+      row.converted++;
+      row.lists?.converted.push(key);
+    } else if (r.inProgress[i] === 1) {
+      row.inProgress++;
+      row.lists?.inProgress.push(key);
+    } else row.lists?.dropped.push(key);
   }
   const periods: FunnelTrendRow[] = [];
-  const total = { entered: 0, converted: 0, inProgress: 0, dropped: 0 };
+  const total = { entered: 0, converted: 0, inProgress: 0, dropped: 0, distinctUnits };
   const starts = [...rows.keys()].sort((a, b) => a - b);
   const first = starts[0];
   const last = starts[starts.length - 1];
   if (first !== undefined && last !== undefined) {
     for (let s = first; s <= last; s = nextPeriodStart(s, period)) {
-      const row = rows.get(s) ?? { entered: 0, converted: 0, inProgress: 0 };
+      const row = rows.get(s) ?? { entered: 0, converted: 0, inProgress: 0, lists: wantUnits ? { converted: [], dropped: [], inProgress: [] } : null };
       const end = nextPeriodStart(s, period);
       const dropped = row.entered - row.converted - row.inProgress;
       total.entered += row.entered;
@@ -160,9 +252,10 @@ export function funnelTrends(log: ActionLog, query: FunnelQuery, options: Funnel
         dropped,
         conversionRate: row.entered === 0 ? null : row.converted / row.entered,
         settledConversionRate: row.converted + dropped === 0 ? null : row.converted / (row.converted + dropped),
-        open: now !== undefined && end + r.rules.windowMs > now,
+        open: now !== undefined && end + q.window > now,
+        ...(row.lists !== null ? { units: row.lists } : {}),
       });
     }
   }
-  return { periods, total, rules: { ...r.rules, period, fromStep, toStep, timeZone: 'UTC' } };
+  return { periods, total, rules: { ...q.rules, period, fromStep, toStep, bucketing, timeZone: 'UTC' } };
 }

@@ -19,7 +19,7 @@ export type { BreakdownAttribution, FunnelBreakdownBucket, FunnelBreakdownOption
 export { timeToConvert } from './timeToConvert.js';
 export type { TimeToConvertBin, TimeToConvertOptions, TimeToConvertReport } from './timeToConvert.js';
 export { funnelTrends } from './funnelTrends.js';
-export type { FunnelTrendPeriod, FunnelTrendRow, FunnelTrendsOptions, FunnelTrendsReport } from './funnelTrends.js';
+export type { FunnelTrendBucketing, FunnelTrendPeriod, FunnelTrendRow, FunnelTrendsOptions, FunnelTrendsReport, FunnelTrendUnits } from './funnelTrends.js';
 export { funnelCorrelation } from './funnelCorrelation.js';
 export type { CorrelationEventProperties, CorrelationUnitProperties, FunnelCorrelationOptions, FunnelCorrelationReport, FunnelCorrelationRow } from './funnelCorrelation.js';
 export { segmentSignificance } from './segmentSignificance.js';

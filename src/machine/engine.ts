@@ -201,7 +201,7 @@ export function commitAction(
   if (r.ruleId !== undefined) cause.ruleId = r.ruleId;
   if (late) cause.actionAt = at;
   if (effects !== null && r.effects.length > 0) pushEffects(effects, r.effects, deal.id, atT, { kind: 'trigger', ruleId: r.ruleId as string });
-  moveDeal(c, deal, view, r.to, atMs, atT, cause, null, effects);
+  moveDeal(c, deal, view, r.to, atMs, atT, cause, r.lostReason, effects);
 }
 
 /** Largest number of silence-rule applications in one evaluation (a guard against move cycles). */

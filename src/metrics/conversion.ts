@@ -87,6 +87,8 @@ export interface ConversionMoney {
   readonly won: string;
   /** advanced ÷ entered by value; `null` when nothing entered. */
   readonly conversion: number | null;
+  /** End-to-end by value: value entered here ÷ value of every deal counted (basis `reached`: ÷ value entered at the first stage); `null` when that is 0 or for `current`. */
+  readonly endToEnd: number | null;
 }
 
 /**
@@ -345,6 +347,7 @@ export function conversion(table: DealTable, options: ConversionOptions = {}): C
             won: formatMinor(t, ci, money.get(cell + 3)),
             lost: formatMinor(t, ci, money.get(cell + 4)),
             conversion: flow && me !== 0n ? Number(ma) / Number(me) : null,
+            endToEnd: null, // set by valueEndToEnd
           });
         }
       }
@@ -388,9 +391,24 @@ export function conversion(table: DealTable, options: ConversionOptions = {}): C
       reentry: 'once per stage',
       lostDeals: 'up to the stage they were lost at',
     },
-    total,
-    groups: groupList,
+    total: valueEndToEnd(total, basis),
+    groups: groupList.map((g) => valueEndToEnd(g, basis)),
   });
+}
+
+/**
+ * Fills `money[].endToEnd`: value entered at a stage ÷ value of every deal counted, per currency. Each
+ * counted deal ends at exactly one terminal stage (open, won or lost there), so that value is the sum
+ * of open + won + lost over the stages.
+ */
+function valueEndToEnd(g: ConversionGroup, basis: ConversionBasis): ConversionGroup {
+  const all = new Map<string, bigint>();
+  for (const s of g.stages) for (const m of s.money) all.set(m.currency, (all.get(m.currency) ?? 0n) + [m.open, m.won, m.lost].reduce((a, v) => a + BigInt(v.replace('.', '')), 0n));
+  const share = (m: ConversionMoney): number | null => {
+    const d = all.get(m.currency) ?? 0n;
+    return basis === 'current' || d === 0n ? null : Number(BigInt(m.entered.replace('.', ''))) / Number(d);
+  };
+  return { ...g, stages: g.stages.map((s) => ({ ...s, money: s.money.map((m) => ({ ...m, endToEnd: share(m) })) })) };
 }
 
 /** The total of grouped results: counts and money add up exactly across groups. */
@@ -434,6 +452,7 @@ function sumGroups(groups: readonly ConversionGroup[], basis: ConversionBasis, t
         won: formatMinor(t, ci, mw),
         lost: formatMinor(t, ci, ml),
         conversion: flow && me !== 0n ? Number(ma) / Number(me) : null,
+        endToEnd: null, // set by valueEndToEnd
       });
     }
     return { ...s0, entered, advanced, lost, open, won, money: m, conversion: null, closedConversion: null, endToEnd: null } as ConversionStage;

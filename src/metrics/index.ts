@@ -7,6 +7,6 @@ export type { PipelineWaterfallReport, WaterfallFlows, WaterfallStage } from './
 export { timeInStage } from './timeInStage.js';
 export type { StayStats, TimeInStageGroup, TimeInStageOptions, TimeInStageReport, TimeInStageStage } from './timeInStage.js';
 export { pipelineHealth } from './pipelineHealth.js';
-export type { HealthStage, PipelineHealthOptions, PipelineHealthReport } from './pipelineHealth.js';
+export type { HealthFigures, HealthStage, PipelineHealthGroup, PipelineHealthOptions, PipelineHealthReport } from './pipelineHealth.js';
 export { salesVelocity } from './salesVelocity.js';
-export type { SalesVelocityOptions, SalesVelocityReport, VelocityByCurrency, VelocityDecomposition, VelocityFactors } from './salesVelocity.js';
+export type { SalesVelocityGroup, SalesVelocityOptions, SalesVelocityReport, VelocityByCurrency, VelocityDecomposition, VelocityFactors } from './salesVelocity.js';

@@ -4,6 +4,7 @@ import { scaleOf } from '../internal/money.js';
 import { DAY_MS, toEpochMs } from '../internal/time.js';
 import { DEAL_LOST, DEAL_OPEN, DEAL_WON, type DealTable } from '../io/dealTable.js';
 import { dealTableAsOf } from '../io/dealTableAsOf.js';
+import { groupDeals, type DealGroupBy } from '../io/groupDeals.js';
 import type { Period } from './conversion.js';
 import { lastRowAt } from './dealStateAt.js';
 
@@ -22,6 +23,8 @@ export interface SalesVelocityOptions {
   readonly opportunities?: 'worked' | 'created';
   /** How the change is split between the factors: `log` (default: log-change shares) or `sequential` (sequential substitution in the order opportunities, win rate, deal size, cycle length). */
   readonly decomposition?: 'log' | 'sequential';
+  /** Also report the velocity and its decomposition per group (see {@link DealGroupBy}); keys are read on the table as of each period's end. */
+  readonly groupBy?: DealGroupBy;
 }
 
 /**
@@ -83,6 +86,23 @@ export interface VelocityByCurrency {
 }
 
 /**
+ * Sales velocity of one group in a {@link SalesVelocityReport}.
+ *
+ * @category Metrics
+ * @since 0.1.0
+ */
+export interface SalesVelocityGroup {
+  /** Group key; `null` for the deals without a value for the key (no segment, no such attribute). */
+  readonly key: string | null;
+  /**
+   * One entry per currency of the group's deals won in either period (sorted by code); empty when the
+   * group won nothing in either period. A group with no deal in a period (present in the other only)
+   * has 0 opportunities and `null` rates there, hence no velocity and no decomposition.
+   */
+  readonly currencies: readonly VelocityByCurrency[];
+}
+
+/**
  * The result of {@link salesVelocity}.
  *
  * @category Metrics
@@ -99,9 +119,13 @@ export interface SalesVelocityReport {
     readonly opportunities: 'worked' | 'created';
     /** The decomposition method asked for. */
     readonly decomposition: 'log' | 'sequential';
+    /** The grouping: key name, `'function'` or `null`. */
+    readonly groupBy: string | null;
   };
-  /** One entry per currency of the won deals (sorted by code). */
+  /** One entry per currency of the won deals (sorted by code), over all deals. */
   readonly currencies: readonly VelocityByCurrency[];
+  /** One entry per group when `groupBy` is given (keys of the current period in order of first appearance, then those of the previous period only), else empty. */
+  readonly groups: readonly SalesVelocityGroup[];
 }
 
 interface RawFactors {
@@ -112,33 +136,58 @@ interface RawFactors {
   size: Map<number, { sum: number; n: number }>;
 }
 
-function measure(table: DealTable, from: number, to: number, mode: 'worked' | 'created'): RawFactors {
+/** The factors of one period: over all deals, and per group (keys as of the period end). */
+interface Measured {
+  readonly total: RawFactors;
+  readonly keys: ReadonlyArray<string | null>;
+  readonly groups: readonly RawFactors[];
+}
+
+function emptyFactors(): RawFactors {
+  return { n: 0, won: 0, lost: 0, cycleSum: 0, size: new Map() };
+}
+
+function measure(table: DealTable, from: number, to: number, mode: 'worked' | 'created', groupBy: DealGroupBy | undefined): Measured {
   const t = dealTableAsOf(table, to);
-  const out: RawFactors = { n: 0, won: 0, lost: 0, cycleSum: 0, size: new Map() };
+  const grouping = groupBy === undefined ? null : groupDeals(t, groupBy);
+  const G = grouping === null ? 0 : grouping.keys.length;
+  // one accumulator per group, the total in the last slot (the only one when not grouped)
+  const acc = Array.from({ length: G + 1 }, emptyFactors);
+  const TOTAL = G;
   for (let i = 0; i < t.size; i++) {
     const created = t.createdAt[i] as number;
-    if (created >= from) out.n++;
-    else if (mode === 'worked') {
+    let opportunity = created >= from;
+    if (!opportunity && mode === 'worked') {
       const r = lastRowAt(t, i, from);
-      if (r >= 0 && t.histStatus[r] === DEAL_OPEN) out.n++;
+      opportunity = r >= 0 && t.histStatus[r] === DEAL_OPEN;
     }
     const st = t.status[i] as number;
     const closed = t.closedAt[i] as number;
-    if (st === DEAL_OPEN || !(closed >= from && closed <= to)) continue;
-    if (st === DEAL_LOST) out.lost++;
-    if (st !== DEAL_WON) continue;
-    out.won++;
-    out.cycleSum += (closed - created) / DAY_MS;
+    const closedIn = st !== DEAL_OPEN && closed >= from && closed <= to;
     const ci = t.currencyIndex[i] as number;
     const amt = t.amountMinor[i] as number;
-    if (ci >= 0 && amt === amt) {
-      const e = out.size.get(ci) ?? { sum: 0, n: 0 };
-      e.sum += amt / 10 ** scaleOf(t.currencies[ci] as string);
-      e.n++;
-      out.size.set(ci, e);
+    const wonIn = closedIn && st === DEAL_WON;
+    const sized = wonIn && ci >= 0 && amt === amt;
+    const units = sized ? amt / 10 ** scaleOf(t.currencies[ci] as string) : 0;
+    // the deal's group, then the total (the same slot when not grouped)
+    for (let slot = grouping === null ? TOTAL : (grouping.index[i] as number); ; slot = TOTAL) {
+      const out = acc[slot] as RawFactors;
+      if (opportunity) out.n++;
+      if (closedIn && st === DEAL_LOST) out.lost++;
+      if (wonIn) {
+        out.won++;
+        out.cycleSum += (closed - created) / DAY_MS;
+      }
+      if (sized) {
+        const e = out.size.get(ci) ?? { sum: 0, n: 0 };
+        e.sum += units;
+        e.n++;
+        out.size.set(ci, e);
+      }
+      if (slot === TOTAL) break;
     }
   }
-  return out;
+  return { total: acc[TOTAL] as RawFactors, keys: grouping === null ? [] : grouping.keys, groups: acc.slice(0, G) };
 }
 
 function factorsOf(raw: RawFactors, ci: number): VelocityFactors {
@@ -207,11 +256,22 @@ function periodOf(p: Period, name: string): [number, number] {
  * - `sequential`: substitute the new value of each factor in turn (opportunities, win rate, deal size,
  *   cycle) and take each step's change (simple, but the split depends on the order).
  *
- * Cost: two passes over the deals per period.
+ * **Grouping** (`groupBy`, as in {@link conversion}): the same figures and decomposition per group in
+ * `groups`, each group measured on its own deals (its opportunities, win rate, deal size and cycle).
+ * Keys are read on the table as of each period's end (an attribute key is the same in both periods;
+ * `'stage'` or `'status'` can move a deal between groups), and the groups of the two periods are
+ * matched by key. Deals whose key is `null` form the group with key `null`, so the groups partition
+ * the deals: their opportunities, won and lost counts add up to the total; their velocities do not
+ * (velocity is a product of ratios). A group present in one period only (no deal of it existed by
+ * the end of the other period, e.g. a sales agent hired in the current period) has 0 opportunities
+ * and `null` win rate, deal size, cycle and velocity in the other period, so its decomposition is
+ * `null`: a change from nothing cannot be split between factors.
+ *
+ * Cost: two passes over the deals per period (plus one to assign the groups).
  *
  * @param table - the deals
  * @param options - period, previous period, opportunity rule, decomposition method
- * @returns per currency: the factors, the velocity, and the decomposition
+ * @returns per currency (in total and per group): the factors, the velocity, and the decomposition
  * @throws FunnelError INVALID_OPTION for a missing or reversed period, unknown alternatives
  * @category Metrics
  * @since 0.1.0
@@ -232,6 +292,18 @@ function periodOf(p: Period, name: string): [number, number] {
  * v.currencies[0].current.velocity // => 400
  * const d = v.currencies[0].decomposition;
  * Math.round(d.opportunities + d.winRate + d.averageDealSize + d.cycleDays) // => 300
+ *
+ * // per owner: ann had a, b, c; bob joined in February with d
+ * const owned = DealTable.fromRows([
+ *   deal('a', '2026-01-01', 'won', '2026-01-11'), deal('b', '2026-01-02', 'lost', '2026-01-20'),
+ *   deal('c', '2026-02-01', 'won', '2026-02-06'), deal('d', '2026-02-02', 'won', '2026-02-07'),
+ * ].map((row, i) => ({ ...row, attributes: { owner: i < 3 ? 'ann' : 'bob' } })), funnel);
+ * const g = salesVelocity(owned, { period: { from: '2026-02-01', to: '2026-02-28' }, previous: { from: '2026-01-01', to: '2026-01-31' }, groupBy: 'owner' });
+ * g.groups.map((x) => [x.key, x.currencies[0].previous.velocity, x.currencies[0].current.velocity]) // => [['ann', 100, 200], ['bob', null, 200]]
+ * // ann: half the opportunities (−100), twice the win rate (+100), half the cycle (+100)
+ * const ann = g.groups[0].currencies[0].decomposition;
+ * [ann.opportunities, ann.winRate, ann.averageDealSize, ann.cycleDays].map(Math.round) // => [-100, 100, 0, 100]
+ * g.groups[1].currencies[0].decomposition // => null
  * ```
  */
 export function salesVelocity(table: DealTable, options: SalesVelocityOptions): SalesVelocityReport {
@@ -241,29 +313,45 @@ export function salesVelocity(table: DealTable, options: SalesVelocityOptions): 
   const method = options.decomposition ?? 'log';
   if (method !== 'log' && method !== 'sequential') fail('INVALID_OPTION', "decomposition 'log' or 'sequential'", method, ['options', 'decomposition']);
   const [from, to] = periodOf(options.period, 'period');
-  const cur = measure(table, from, to, mode);
-  let prev: RawFactors | null = null;
+  const cur = measure(table, from, to, mode, options.groupBy);
+  let prev: Measured | null = null;
   let prevIso: SalesVelocityReport['rules']['previous'] = null;
   if (options.previous !== undefined) {
     const [pf, pt] = periodOf(options.previous, 'previous');
-    prev = measure(table, pf, pt, mode);
+    prev = measure(table, pf, pt, mode, options.groupBy);
     prevIso = { from: new Date(pf).toISOString(), to: new Date(pt).toISOString() };
   }
-  const cis = new Set([...cur.size.keys(), ...(prev?.size.keys() ?? [])]);
-  const currencies = [...cis]
-    .sort((a, b) => ((table.currencies[a] as string) < (table.currencies[b] as string) ? -1 : 1))
-    .map((ci): VelocityByCurrency => {
-      const c = factorsOf(cur, ci);
-      const p = prev === null ? null : factorsOf(prev, ci);
-      return { currency: table.currencies[ci] as string, current: c, previous: p, decomposition: p === null ? null : decompose(p, c, method) };
-    });
+  const groups: SalesVelocityGroup[] = [];
+  if (options.groupBy !== undefined) {
+    // match the groups of both periods by key; a group missing from a period has empty factors there
+    const keys = [...new Set([...cur.keys, ...(prev?.keys ?? [])])];
+    const slot = (m: Measured, key: string | null): RawFactors => {
+      const g = m.keys.indexOf(key);
+      return g < 0 ? emptyFactors() : (m.groups[g] as RawFactors);
+    };
+    for (const key of keys) groups.push({ key, currencies: byCurrency(table, slot(cur, key), prev === null ? null : slot(prev, key), method) });
+  }
   return deepFreeze({
     rules: {
       period: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
       previous: prevIso,
       opportunities: mode,
       decomposition: method,
+      groupBy: options.groupBy === undefined ? null : typeof options.groupBy === 'function' ? 'function' : options.groupBy,
     },
-    currencies,
+    currencies: byCurrency(table, cur.total, prev === null ? null : prev.total, method),
+    groups,
   });
+}
+
+/** Factors, velocity and decomposition per currency of the deals won in either period (sorted by code). */
+function byCurrency(table: DealTable, cur: RawFactors, prev: RawFactors | null, method: 'log' | 'sequential'): VelocityByCurrency[] {
+  const cis = new Set([...cur.size.keys(), ...(prev?.size.keys() ?? [])]);
+  return [...cis]
+    .sort((a, b) => ((table.currencies[a] as string) < (table.currencies[b] as string) ? -1 : 1))
+    .map((ci): VelocityByCurrency => {
+      const c = factorsOf(cur, ci);
+      const p = prev === null ? null : factorsOf(prev, ci);
+      return { currency: table.currencies[ci] as string, current: c, previous: p, decomposition: p === null ? null : decompose(p, c, method) };
+    });
 }

@@ -123,13 +123,17 @@ export const TriggerFromSchema = z.union([z.enum(['previous', 'anyEarlier', 'any
  * touch"), only `within` N days of entering the current stage or of the deal's creation, and only
  * when the lead score is at least `minScore`. It moves the deal `to` a stage, from where `from`
  * allows. Conflicts are resolved by `priority` (higher first), then by the furthest target stage,
- * then by definition order.
+ * then by definition order. A trigger whose target is a lost stage may name the `lostReason` it
+ * records (the customer action that ended the deal, e.g. an unsubscribe → `no-interest`); it must be one
+ * of the funnel's `lostReasons` when that catalogue is not empty, and is refused on a trigger into an
+ * open or won stage.
  *
  * @category Triggers
  * @since 0.1.0
  * @example
  * ```ts
  * TriggerSchema.parse({ id: 't1', action: 'touch.made', count: 6, to: 'viable' }).from // => 'anyEarlier'
+ * TriggerSchema.parse({ id: 't2', action: 'email.unsubscribed', to: 'lost', lostReason: 'no-interest' }).lostReason // => 'no-interest'
  * ```
  */
 export const TriggerSchema = z.strictObject({
@@ -145,6 +149,7 @@ export const TriggerSchema = z.strictObject({
   from: TriggerFromSchema.default('anyEarlier'),
   priority: z.int().default(0),
   effects: z.array(EffectSchema).default([]),
+  lostReason: IdSchema.optional(),
 });
 
 /**
@@ -380,14 +385,22 @@ export const FunnelSchema = z
     uniq(f.triggers.map((t) => t.id), (i) => ['triggers', i, 'id'], 'trigger');
     uniq(f.silence.map((t) => t.id), (i) => ['silence', i, 'id'], 'silence rule');
     uniq(f.lostReasons.map((t) => t.id), (i) => ['lostReasons', i, 'id'], 'lost reason');
+    const reasons = new Set(f.lostReasons.map((r) => r.id));
     f.triggers.forEach((t, i) => {
       known(t.to, ['triggers', i, 'to']);
+      if (t.lostReason !== undefined) {
+        const target = f.stages.find((st) => st.id === t.to);
+        if (target !== undefined && target.category !== 'lost') {
+          issue(ctx, ['triggers', i, 'lostReason'], `no lost reason on a trigger into the ${target.category} stage '${t.to}'`, t.lostReason, 'INVALID_FUNNEL');
+        } else if (reasons.size > 0 && !reasons.has(t.lostReason)) {
+          issue(ctx, ['triggers', i, 'lostReason'], `one of the lost reasons (${[...reasons].join(', ')})`, t.lostReason, 'INVALID_FUNNEL');
+        }
+      }
       if (Array.isArray(t.from)) t.from.forEach((s, j) => known(s, ['triggers', i, 'from', j]));
       if (t.minScore !== undefined && f.scoring === undefined) {
         issue(ctx, ['triggers', i, 'minScore'], 'a funnel with a scoring model when a trigger uses minScore', t.minScore, 'INVALID_FUNNEL');
       }
     });
-    const reasons = new Set(f.lostReasons.map((r) => r.id));
     f.silence.forEach((r, i) => {
       r.stages?.forEach((s, j) => known(s, ['silence', i, 'stages', j]));
       if (r.then.type === 'move') known(r.then.to, ['silence', i, 'then', 'to']);

@@ -19,6 +19,8 @@ export interface CompiledRule {
   /** Definition order: triggers first (0..n-1), then stage actions (n + stage index). */
   readonly order: number;
   readonly effects: ReadonlyArray<Effect>;
+  /** Lost reason recorded when the rule moves the deal into a lost stage (`null` = none). */
+  readonly lostReason: string | null;
 }
 
 /** A silence rule with its stage filter resolved. @internal */
@@ -105,6 +107,7 @@ export function compileFunnel(funnel: Funnel): CompiledFunnel {
       priority: t.priority,
       order: i,
       effects: t.effects,
+      lostReason: t.lostReason ?? null,
     });
   });
   const types = new Map<string, CompiledRule[]>();
@@ -130,6 +133,7 @@ export function compileFunnel(funnel: Funnel): CompiledFunnel {
       priority: 0,
       order: funnel.triggers.length + i,
       effects: [],
+      lostReason: null,
     };
     for (const type of s.actions) push(type, r);
   });

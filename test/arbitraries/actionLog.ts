@@ -56,7 +56,7 @@ export function queryArb(kind: QueryKind): fc.Arbitrary<FunnelQuery> {
       gapAt: fc.integer({ min: -1, max: 3 }),
       gap: fc.integer({ min: 0, max: 6 }),
       ignore: fc.boolean(),
-      modes: fc.subarray<ClickHouseFunnelMode>(['strict_deduplication', 'strict_order', 'strict_increase']),
+      modes: fc.subarray<ClickHouseFunnelMode>(['strict_deduplication', 'strict_order', 'strict_increase', 'strict_once', 'allow_reentry']),
       strictFirst: fc.boolean(),
     })
     .map((r) => {
@@ -65,7 +65,9 @@ export function queryArb(kind: QueryKind): fc.Arbitrary<FunnelQuery> {
       const base: { windowMs: number } = { windowMs: r.window * 1000 };
       if (kind === 'clickhouse') {
         // ClickHouse mode supports plain steps with filters; no gaps, no optional steps
-        return { ...base, steps, clickhouse: r.modes.length === 0 ? true : r.modes };
+        // allow_reentry requires strict_order
+        const modes = r.modes.includes('allow_reentry') && !r.modes.includes('strict_order') ? r.modes.filter((m) => m !== 'allow_reentry') : r.modes;
+        return { ...base, steps, clickhouse: modes.length === 0 ? true : modes };
       }
       const exclusions: FunnelExclusion[] = [];
       if (n >= 2) {

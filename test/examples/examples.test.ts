@@ -35,13 +35,15 @@ describe('examples against the built package', () => {
   });
   it('deal analytics counts each mode and reports the bad row', async () => {
     const { main } = (await import(join(dir, 'deal-analytics.ts'))) as {
-      main: () => { problems: string[]; reached: number[]; visited: number[]; winRate: number | null; waterfallEnd: number };
+      main: () => { problems: string[]; reached: number[]; visited: number[]; winRate: number | null; winRateByAgent: unknown[]; waterfallEnd: number };
     };
     const r = main();
     expect(r.problems).toEqual(['row 6, deal_stage: Engagin (UNKNOWN_STAGE)']);
     expect(r.reached).toEqual([5, 4, 2]);
     expect(r.visited).toEqual([1, 4, 2]);
     expect(r.winRate).toBe(2 / 3);
+    // Moses: A1 won, A2 lost (A6 is the bad row); Darcel: A4 won, A3 and A5 open
+    expect(r.winRateByAgent).toEqual([['Moses', 1, 1, 0.5], ['Darcel', 1, 0, 1]]);
     expect(r.waterfallEnd).toBe(1); // A3 engaging; A5 is created at the end of the year
   });
 });

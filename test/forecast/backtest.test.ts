@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backtest, DealTable, dealTableAsOf, forecastRevenue } from '../../src/index.js';
+import { backtest, DealTable, dealTableAsOf, forecastRevenue, markovForecast } from '../../src/index.js';
 import { funnel } from './fixtures.js';
 
 const d = (s: string): number => Date.parse(s);
@@ -56,5 +56,19 @@ describe('backtest', () => {
   });
   it('rejects unknown forecasters', () => {
     expect(() => backtest(table, { forecasters: ['oracle' as never] })).toThrow(/oracle/);
+  });
+});
+
+describe('backtest: the Markov forecaster is the per-period chain as of each origin', () => {
+  it('its point equals markovForecast(as-of table, { until: end of next month }).period.totalExpectedAmount', () => {
+    const r = backtest(table, { origins: ['2026-01-31', '2026-02-28'], forecasters: ['markov'], minSample: 1 });
+    const ends = ['2026-02-28T23:59:59.999Z', '2026-03-31T23:59:59.999Z'];
+    r.origins.forEach((o, i) => {
+      const direct = markovForecast(dealTableAsOf(table, o.at), { now: o.at, until: ends[i]!, minSample: 1 });
+      if (!direct.ok) throw new Error('expected a chain');
+      expect(o.periodEnd).toBe(ends[i]);
+      expect(o.forecasts[0]!.point).toEqual(direct.period!.totalExpectedAmount[0]);
+    });
+    expect(r.probabilities.find((p) => p.forecaster === 'markov')?.outcome).toBe('wonInPeriod');
   });
 });

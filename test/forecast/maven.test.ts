@@ -25,9 +25,9 @@ describeDataset('maven-crm-sales-opportunities', 'forecasting on the Maven CRM d
       const to = Date.parse(o.periodEnd);
       const raw = lines.filter((c) => c[4] === 'Won' && Date.parse(c[6]!) > from && Date.parse(c[6]!) <= to).reduce((s, c) => s + Number(c[7]), 0);
       expect(Number(o.actual.amount)).toBeCloseTo(raw, 2);
-      expect(o.forecasts.map((f) => f.forecaster)).toEqual(['naive', 'runRate', 'weightedConfigured', 'weightedOdoo', 'markov', 'survival']);
+      expect(o.forecasts.map((f) => f.forecaster)).toEqual(['naive', 'runRate', 'weightedConfigured', 'weightedOdoo', 'markov', 'markovStay', 'survival']);
     }
-    expect(r.accuracy).toHaveLength(6);
+    expect(r.accuracy).toHaveLength(7);
     for (const a of r.accuracy) if (a.wape !== null) expect(a.wape).toBeGreaterThanOrEqual(0);
     expect(r.best).not.toBeNull();
   });

@@ -61,6 +61,7 @@ describe('misuse is reported with FunnelError codes', () => {
     stageWinProbabilities(t, { minSample: 1 });
     weightedPipeline(t);
     markovForecast(t, { minSample: 1 });
+    markovForecast(t, { minSample: 1, until: '2030-01-01', stay: 'banded', perDeal: true });
     timeToClose(t, { minSample: 1 });
     forecastRevenue(t, { simulations: 20 });
     exactRevenueDistribution(t);

@@ -39,6 +39,15 @@ describe('timeToClose', () => {
     expect([s.deals, s.won, s.lost]).toEqual([2, 1, 1]);
     expect(s.horizons[0]!.won.estimate).toBeCloseTo(0.5, 12);
   });
+  it('conditional on stage and age together', () => {
+    // Offer population: d (entered at age 1, won at 4), e (entered at age 2, lost at 5). Open at age 4.5:
+    // Ŝ(4.5) = 1/2 (d won at 4 with both at risk); after that only e's loss at 5 remains:
+    // P(won within 10 | 4.5) = (F_won(14.5) − F_won(4.5)) / Ŝ(4.5) = 0, P(lost within 10 | 4.5) = (1/2) / (1/2) = 1
+    const r = timeToClose(t, { now: 10 * DAY, minSample: 1, stage: 'offer', age: 4.5, horizons: [10] });
+    if (!r.ok) throw new Error('expected ok');
+    expect(r.horizons[0]!.won.estimate).toBeCloseTo(0, 12);
+    expect(r.horizons[0]!.lost.estimate).toBeCloseTo(1, 12);
+  });
   it('floor and misuse', () => {
     expect(timeToClose(t, { now: 10 * DAY })).toEqual({ ok: false, reason: 'insufficientHistory', n: 5, needed: 30 });
     expect(() => timeToClose(t, { stage: 'won' })).toThrow(/open stage/);

@@ -27,6 +27,16 @@ describe('weightedPipeline', () => {
       [null, undefined], // deal e: no owner, no amount
     ]);
     expect(weightedPipeline(t, { groupBy: 'stage' }).rows.map((r) => r.key)).toEqual(['lead', 'offer']);
+    // by segment: a and c in 'big' (100 + 0.0225), b in 'small' (0.015 → 0.02)
+    const seg = tableOf([
+      { id: 'a', path: ['lead'], at: [0], amount: '1000.00', segment: 'big' },
+      { id: 'b', path: ['lead', 'offer'], at: [0, 1], amount: '0.03', segment: 'small' },
+      { id: 'c', path: ['lead', 'offer'], at: [0, 1], amount: '0.03', segment: 'big', attributes: { probability: 75 } },
+    ]);
+    expect(weightedPipeline(seg, { groupBy: 'segment' }).rows.map((r) => [r.key, r.byCurrency[0]?.weighted.amount])).toEqual([
+      ['big', '100.02'],
+      ['small', '0.02'],
+    ]);
     expect(weightedPipeline(t, { groupBy: 'expectedCloseMonth' }).rows.map((r) => r.key)).toEqual(['2026-03', '2026-04', null]);
   });
   it('explicit map and unknown stage', () => {

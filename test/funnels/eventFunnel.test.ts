@@ -293,4 +293,13 @@ describe('bad input', () => {
     expect(caught(() => eventFunnel(log, { steps: ['a'], clickhouse: true, order: 'strict' })).path).toEqual(['query', 'order']);
     expect(caught(() => eventFunnel(log, { steps: [] })).code).toBe('INVALID_OPTION');
   });
+  it('duplicate rows are accepted and are separate events: an exact duplicate can fill a repeated step', () => {
+    // unit 1: a@0 twice, b@1 twice; unit 2: a@0, a@5
+    const dup = ActionLog.fromColumns({ unit: [1, 1, 1, 1, 2, 2], time: [0, 0, 1, 1, 0, 5], action: ['a', 'a', 'b', 'b', 'a', 'a'] });
+    expect(eventFunnel(dup, { steps: ['a', 'b'] }).steps.map((s) => s.count)).toEqual([2, 1]);
+    // a → a: unit 1 through its two rows at 0 (same-timestamp rows with identical steps are taken one by one), unit 2 through a@5
+    expect(eventFunnel(dup, { steps: ['a', 'a'] }).steps.map((s) => s.count)).toEqual([2, 2]);
+    expect(eventFunnel(dup, { steps: ['a', 'a', 'b'] }).steps.map((s) => s.count)).toEqual([2, 2, 1]);
+    expect(eventFunnel(dup, { steps: ['a', 'a'], clickhouse: ['strict_once'] }).steps.map((s) => s.count)).toEqual([2, 2]);
+  });
 });

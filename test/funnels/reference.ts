@@ -287,18 +287,20 @@ function clickhouse(rows: RefRow[], q: FunnelQuery): RefUnitResult {
   const dedup = modes.includes('strict_deduplication');
   const strictOrder = modes.includes('strict_order');
   const strictIncrease = modes.includes('strict_increase');
-  const entries: Array<{ t: number; c: number }> = [];
-  for (const row of rows) {
+  const allowReentry = modes.includes('allow_reentry');
+  const entries: Array<{ t: number; c: number; row: number }> = [];
+  rows.forEach((row, id) => {
     let any = false;
     steps.forEach((s, k) => {
       if (stepMatches(s, row)) {
-        entries.push({ t: row.time, c: k + 1 });
+        entries.push({ t: row.time, c: k + 1, row: id });
         any = true;
       }
     });
-    if (!any && strictOrder) entries.push({ t: row.time, c: 0 });
-  }
-  entries.sort((a, b) => a.t - b.t || a.c - b.c);
+    if (!any && strictOrder) entries.push({ t: row.time, c: 0, row: id });
+  });
+  entries.sort((a, b) => a.t - b.t || a.c - b.c || a.row - b.row);
+  if (modes.includes('strict_once')) return clickhouseOnce(entries, n, W, { dedup, strictOrder, strictIncrease, allowReentry });
   const level: Array<{ first: number; last: number; path: number[] } | null> = new Array(n).fill(null);
   let firstEvent = false;
   const deepestSet = () => {
@@ -318,6 +320,7 @@ function clickhouse(rows: RefRow[], q: FunnelQuery): RefUnitResult {
     } else if (dedup && level[idx] !== null) {
       break;
     } else if (strictOrder && firstEvent && level[idx - 1] === null) {
+      if (allowReentry) continue;
       result = level.findIndex((l) => l === null);
       break;
     } else if (level[idx - 1] !== null) {
@@ -337,6 +340,78 @@ function clickhouse(rows: RefRow[], q: FunnelQuery): RefUnitResult {
   const times: Array<number | null> = new Array(n).fill(null);
   if (result === 0) return { deepest: -1, excluded: false, times, ended: 'none' };
   level[result - 1]!.path.forEach((t, i) => (times[i] = t));
+  return { deepest: result - 1, excluded: false, times, ended: 'none' };
+}
+
+/**
+ * ClickHouse strict_once: all candidate chains, each a list of (row, time); a row at most once per
+ * chain; out-of-window chains of the previous level are dropped while more than one is left.
+ */
+function clickhouseOnce(
+  entries: Array<{ t: number; c: number; row: number }>,
+  n: number,
+  W: number,
+  m: { dedup: boolean; strictOrder: boolean; strictIncrease: boolean; allowReentry: boolean },
+): RefUnitResult {
+  type Chain = Array<{ row: number; t: number }>;
+  const levels: Chain[][] = Array.from({ length: n }, () => []);
+  const deepest = () => {
+    for (let k = n; k > 0; k--) if (levels[k - 1]!.length > 0) return k;
+    return 0;
+  };
+  let started = false;
+  let result = -1;
+  let winner: Chain | null = null;
+  for (const e of entries) {
+    const idx = e.c - 1;
+    if (idx === -1) {
+      if (m.strictOrder && started) {
+        result = deepest();
+        break;
+      }
+      continue;
+    }
+    if (idx === 0) {
+      levels[0]!.push([{ row: e.row, t: e.t }]);
+      started = true;
+      continue;
+    }
+    if (m.dedup && levels[idx]!.length > 0) {
+      result = deepest();
+      break;
+    }
+    if (m.strictOrder && started && levels[idx - 1]!.length === 0) {
+      if (m.allowReentry) continue;
+      result = levels.findIndex((l) => l.length === 0);
+      break;
+    }
+    const prev = levels[idx - 1]!;
+    const kept: Chain[] = [];
+    for (let j = 0; j < prev.length; j++) {
+      const chain = prev[j]!;
+      const inWindow = e.t <= chain[0]!.t + W;
+      const remaining = prev.length - j + kept.length; // chains still in the list at this point
+      if (!inWindow && remaining > 1) continue; // dropped
+      kept.push(chain);
+      if (!inWindow) continue;
+      if (chain.some((x) => x.row === e.row)) continue;
+      if (m.strictIncrease && !(chain[chain.length - 1]!.t < e.t)) continue;
+      const next = [...chain, { row: e.row, t: e.t }];
+      levels[idx]!.push(next);
+      if (idx + 1 === n) {
+        winner = next;
+        result = n;
+        for (let r = j + 1; r < prev.length; r++) kept.push(prev[r]!);
+        break;
+      }
+    }
+    levels[idx - 1] = kept;
+    if (result === n) break;
+  }
+  if (result < 0) result = deepest();
+  const times: Array<number | null> = new Array(n).fill(null);
+  if (result === 0) return { deepest: -1, excluded: false, times, ended: 'none' };
+  (winner ?? levels[result - 1]![0]!).forEach((x, i) => (times[i] = x.t));
   return { deepest: result - 1, excluded: false, times, ended: 'none' };
 }
 

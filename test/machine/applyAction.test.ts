@@ -165,3 +165,39 @@ describe('applyAction', () => {
     expect(d.stageId).toBe('request');
   });
 });
+
+describe('applyAction: a trigger into a lost stage with its lost reason', () => {
+  const unsub = { id: 'unsub', action: 'email.unsubscribed', to: 'lost', lostReason: 'no-response' } as const;
+
+  it('records the trigger\'s lost reason on the deal and on the transition', () => {
+    const f = funnelWith({ triggers: [unsub] });
+    const r = applyAction(f, newDeal(f), act('a1', 'email.unsubscribed', '2026-03-04T09:00:00Z'));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect([r.deal.stageId, r.deal.status, r.deal.lostReason, r.deal.lostAtStageId, r.deal.closedAt]).toEqual([
+      'lost',
+      'lost',
+      'no-response',
+      'request',
+      '2026-03-04T09:00:00.000Z',
+    ]);
+    expect(r.transitions[0]).toMatchObject({ from: 'request', to: 'lost', status: 'lost', lostReason: 'no-response', cause: { ruleId: 'unsub' } });
+  });
+
+  it('without a lostReason the loss records null, as before', () => {
+    const f = funnelWith({ triggers: [{ id: 'unsub', action: 'email.unsubscribed', to: 'lost' }] });
+    const r = applyAction(f, newDeal(f), act('a1', 'email.unsubscribed', '2026-03-04'));
+    expect(r.ok && [r.deal.status, r.deal.lostReason]).toEqual(['lost', null]);
+  });
+
+  it('a reason outside the catalogue → INVALID_FUNNEL at triggers[0].lostReason', () => {
+    const e = errorOf(() => funnelWith({ triggers: [{ ...unsub, lostReason: 'weather' }] }));
+    expect([e.code, e.path, e.received]).toEqual(['INVALID_FUNNEL', ['triggers', 0, 'lostReason'], '"weather"']);
+  });
+
+  it('a reason on a trigger into an open stage → INVALID_FUNNEL', () => {
+    const e = errorOf(() => funnelWith({ triggers: [{ ...unsub, to: 'answered' }] }));
+    expect([e.code, e.path]).toEqual(['INVALID_FUNNEL', ['triggers', 0, 'lostReason']]);
+    expect(e.message).toContain("open stage 'answered'");
+  });
+});
