@@ -246,6 +246,11 @@ try {
     const ratio = (ref, x) => (ref ? `${(ref / x).toFixed(1)}×` : 'n/a');
     console.log(`speed-ups (reference time ÷ funnelwise time): ingested funnel vs DuckDB ${ratio(duckRes?.ms, fwCh.ms)}, vs ClickHouse 2 thr ${ratio(chRes?.ms, fwCh.ms)}; unsorted columns → funnel vs ClickHouse 2 thr ${ratio(chRes?.ms, unsorted.ms)}, vs DuckDB ${ratio(duckRes?.ms, unsorted.ms)}`);
     console.log(`  PostHog rules (the default) on the ingested log: vs DuckDB ${ratio(duckRes?.ms, fwPh.ms)}, vs ClickHouse 2 thr ${ratio(chRes?.ms, fwPh.ms)}`);
+    const verdict = (ok) => (ok ? 'met' : 'NOT met');
+    const chRatio = chRes ? chRes.ms / unsorted.ms : null;
+    console.log(`targets: ingest ${fmt(mem.ingestMs)} ms fresh / ${fmt(ingest.ms)} ms warm (≤ 900 ms at 10M: ${verdict(n < 1e7 || ingest.ms <= 900)}), peak ${mem.ingestPeakMB} MB (≤ 400 MB at 10M: ${verdict(n < 1e7 || mem.ingestPeakMB <= 400)}); ` +
+      `unsorted columns → funnel ${fmt(unsorted.ms)} ms = ${chRatio === null ? 'n/a' : `${chRatio.toFixed(2)}×`} ClickHouse 2 thr (on par: ${chRatio === null ? 'n/a' : verdict(chRatio >= 0.9)})` +
+      (rows ? `; row objects → funnel ${fmt(rows.ms)} ms (≤ 120 ms at 1M: ${verdict(n !== 1e6 || rows.ms <= 120)})` : ''));
     rowsOut.push({ n, ingest: ingest.ms, fwCh: fwCh.ms, fwPh: fwPh.ms, unsorted: unsorted.ms, mem, rows, duck: duckRes, ch: chRes, same });
   }
 } finally {

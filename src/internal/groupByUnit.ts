@@ -1,6 +1,10 @@
 /**
- * Grouping of an event log by unit (counting sort / LSD radix sort) and per-unit time ordering.
- * No comparator sorts and no hash maps on the hot path. @internal
+ * Grouping of an event log by unit and per-unit time ordering, with a two-level radix sort: one
+ * stable scatter of the event columns by the high bits of the unit key into cache-sized buckets, then,
+ * bucket by bucket while it sits in cache, a stable LSD radix sort on the remaining key bits, the unit
+ * boundaries and a per-unit time fix-up (one linear check; an insertion sort for the few units whose
+ * rows arrived out of time order). No comparator sorts, no hash maps, no random access into the big
+ * columns. @internal
  */
 
 /** Events grouped by dense unit id (CSR) and sorted by time within each unit. @internal */
@@ -10,7 +14,7 @@ export interface GroupedEvents {
   /** The number of distinct units. */
   readonly unitCount: number;
   /** For each dense unit id, its integer key minus `min` (ascending). */
-  readonly keyIndex: Float64Array;
+  readonly keyIndex: Uint32Array;
   /** Times by sorted position. */
   readonly time: Float64Array;
   /** Action codes by sorted position. */
@@ -19,11 +23,44 @@ export interface GroupedEvents {
   readonly order: Int32Array | null;
 }
 
+/** Target mean bucket size (events) of the first scatter: a bucket (~450 KiB) stays in L2/L3 while it is sorted. */
+const BUCKET_EVENTS = 32768;
+/** At most 2^11 buckets in the first scatter (few enough write streams for the caches and TLB). */
+const MAX_HIGH_BITS = 11;
+/** Local LSD digits of at most 16 bits (a 256 KiB count table), and at most about twice the bucket size. */
+const MAX_DIGIT_BITS = 16;
+/** Units this short are time-sorted by insertion; longer disordered ones by a merge sort. */
+const INSERTION_MAX = 48;
+
+/** The low bits of each event's unit key. */
+type KeyArray = Uint16Array | Uint32Array;
+
+/** Per-call working buffers for the bucket phase. */
+interface Scratch {
+  t: Float64Array;
+  k: KeyArray;
+  a: Uint16Array;
+  o: Int32Array | null;
+  count: Int32Array;
+  perm: Int32Array;
+  permTmp: Int32Array;
+}
+
+/** Growable output for unit boundaries and keys. */
+interface Units {
+  offsets: Int32Array;
+  keys: Uint32Array;
+  count: number;
+}
+
 /**
- * Groups events by integer keys `key[i] - min` (all in `[0, range)`), stable (input order kept within
- * a unit for equal times), then sorts each unit's events by time. Dense unit ids follow ascending key
- * order. A counting sort scatters the columns directly when the key range is small compared with the
- * row count; otherwise a two-pass LSD radix sort on 16-bit digits builds a permutation. @internal
+ * Groups events by integer keys `key[i] - min` (all in `[0, range)`, `range ≤ 2^32`), stable (input
+ * order kept within a unit for equal times), then sorts each unit's events by time. Dense unit ids
+ * follow ascending key order. The scatter pass also checks each time (finite) and action code
+ * (an integer in `[0, actionLimit)`); it returns `null` when one fails, and the caller reports the
+ * first bad row with its own validation. Cost: one sequential histogram pass, one scatter pass (14 bytes per
+ * event, 18 with the order), then cache-local work per bucket; memory: the output columns plus a key
+ * column (4 bytes per event) and two small scratch buffers. @internal
  */
 export function groupEvents(
   keys: ArrayLike<number>,
@@ -33,178 +70,261 @@ export function groupEvents(
   time: ArrayLike<number>,
   action: ArrayLike<number>,
   needOrder: boolean,
-): GroupedEvents {
-  const g = range <= 2 * n + 65536 ? countingGroup(keys, n, min, range, time, action, needOrder) : radixGroup(keys, n, min, time, action);
-  sortSegmentsByTime(g.offsets, g.unitCount, g.time, g.action, g.order);
-  return g;
-}
+  actionLimit = 65536,
+): GroupedEvents | null {
+  const bits = range <= 1 ? 0 : 32 - Math.clz32(range - 1);
+  const wanted = n <= BUCKET_EVENTS ? 0 : Math.ceil(Math.log2(n / BUCKET_EVENTS));
+  const hiBits = Math.min(bits, MAX_HIGH_BITS, wanted);
+  const loBits = bits - hiBits;
+  const hiShift = loBits === 32 ? 0 : loBits;
+  const hiMask = hiBits === 0 ? 0 : (1 << hiBits) - 1;
+  const buckets = 1 << hiBits;
 
-function countingGroup(keys: ArrayLike<number>, n: number, min: number, range: number, time: ArrayLike<number>, action: ArrayLike<number>, needOrder: boolean): GroupedEvents {
-  const cursor = new Int32Array(range + 1);
+  // 1. histogram of the high digit
+  const start = new Int32Array(buckets + 1);
   for (let i = 0; i < n; i++) {
-    const k = (keys[i] as number) - min;
-    cursor[k] = (cursor[k] as number) + 1;
+    const h = ((((keys[i] as number) - min) >>> hiShift) & hiMask) + 1;
+    start[h] = (start[h] as number) + 1;
   }
-  let unitCount = 0;
-  for (let k = 0; k < range; k++) if (cursor[k] !== 0) unitCount++;
-  const offsets = new Int32Array(unitCount + 1);
-  const keyIndex = new Float64Array(unitCount);
-  let pos = 0;
-  let u = 0;
-  for (let k = 0; k < range; k++) {
-    const c = cursor[k] as number;
-    if (c !== 0) {
-      offsets[u] = pos;
-      keyIndex[u] = k;
-      u++;
-    }
-    cursor[k] = pos;
-    pos += c;
+  let maxBucket = 0;
+  for (let b = 0; b < buckets; b++) {
+    const c = start[b + 1] as number;
+    if (c > maxBucket) maxBucket = c;
+    start[b + 1] = (start[b] as number) + c;
   }
-  offsets[unitCount] = n;
+
+  // 2. stable scatter of (time, key, action[, row]) into the buckets
   const sTime = new Float64Array(n);
+  // only the low key bits travel with the events (the bucket gives the high ones): 2 bytes when they fit
+  const sKey: KeyArray = loBits <= 16 ? new Uint16Array(n) : new Uint32Array(n);
+  const loMask = loBits === 32 ? 0xffffffff : 2 ** loBits - 1;
   const sAction = new Uint16Array(n);
-  let order: Int32Array | null = null;
-  if (needOrder) {
-    const ord = new Int32Array(n);
+  const order = needOrder ? new Int32Array(n) : null;
+  const cursor = start.slice(0, buckets);
+  let ok = true;
+  if (order === null) {
     for (let i = 0; i < n; i++) {
-      const k = (keys[i] as number) - min;
-      const at = cursor[k] as number;
-      cursor[k] = at + 1;
-      sTime[at] = time[i] as number;
-      sAction[at] = action[i] as number;
-      ord[at] = i;
+      const k = ((keys[i] as number) - min) >>> 0;
+      const h = (k >>> hiShift) & hiMask;
+      const at = cursor[h] as number;
+      cursor[h] = at + 1;
+      const t = time[i] as number;
+      const c = action[i] as number;
+      if (!(t - t === 0 && c >= 0 && c < actionLimit && (c | 0) === c)) ok = false;
+      sTime[at] = t;
+      sKey[at] = k & loMask;
+      sAction[at] = c;
     }
-    order = ord;
   } else {
     for (let i = 0; i < n; i++) {
-      const k = (keys[i] as number) - min;
-      const at = cursor[k] as number;
-      cursor[k] = at + 1;
-      sTime[at] = time[i] as number;
-      sAction[at] = action[i] as number;
+      const k = ((keys[i] as number) - min) >>> 0;
+      const h = (k >>> hiShift) & hiMask;
+      const at = cursor[h] as number;
+      cursor[h] = at + 1;
+      const t = time[i] as number;
+      const c = action[i] as number;
+      if (!(t - t === 0 && c >= 0 && c < actionLimit && (c | 0) === c)) ok = false;
+      sTime[at] = t;
+      sKey[at] = k & loMask;
+      sAction[at] = c;
+      order[at] = i;
     }
   }
+  if (!ok) return null;
+
+  // 3. per bucket: LSD radix sort on the low bits, unit boundaries, time order within units
+  const meanBucket = Math.max(1, n / buckets);
+  const maxDigit = Math.max(8, Math.min(MAX_DIGIT_BITS, Math.ceil(Math.log2(meanBucket)) + 1));
+  const passes = loBits === 0 ? 0 : Math.ceil(loBits / maxDigit);
+  const digitBits = passes === 0 ? 0 : Math.ceil(loBits / passes);
+  const scratchLen = passes === 0 ? 0 : maxBucket;
+  const scratch: Scratch = {
+    t: new Float64Array(scratchLen),
+    k: loBits <= 16 ? new Uint16Array(scratchLen) : new Uint32Array(scratchLen),
+    a: new Uint16Array(scratchLen),
+    o: order === null ? null : new Int32Array(scratchLen),
+    count: new Int32Array((1 << digitBits) + 1),
+    perm: new Int32Array(0),
+    permTmp: new Int32Array(0),
+  };
+  const capacity = Math.max(16, (n >>> 3) + 1);
+  const units: Units = { offsets: new Int32Array(capacity), keys: new Uint32Array(capacity), count: 0 };
+  for (let b = 0; b < buckets; b++) {
+    const s = start[b] as number;
+    const e = start[b + 1] as number;
+    if (e - s > 1 && passes > 0) sortBucketByKey(s, e, passes, digitBits, sTime, sKey, sAction, order, scratch);
+    if (e > s) collectUnits(s, e, b * 2 ** loBits, sTime, sKey, sAction, order, units, scratch);
+  }
+  const unitCount = units.count;
+  const offsets = units.offsets.length === unitCount + 1 ? units.offsets : units.offsets.slice(0, unitCount + 1);
+  offsets[unitCount] = n;
+  const keyIndex = units.keys.slice(0, unitCount);
   return { offsets, unitCount, keyIndex, time: sTime, action: sAction, order };
 }
 
-function radixGroup(keys: ArrayLike<number>, n: number, min: number, time: ArrayLike<number>, action: ArrayLike<number>): GroupedEvents {
-  const lo = new Int32Array(65537);
-  const hi = new Int32Array(65537);
-  for (let i = 0; i < n; i++) {
-    const k = ((keys[i] as number) - min) >>> 0;
-    const a = (k & 0xffff) + 1;
-    const b = (k >>> 16) + 1;
-    lo[a] = (lo[a] as number) + 1;
-    hi[b] = (hi[b] as number) + 1;
-  }
-  for (let d = 0; d < 65536; d++) {
-    lo[d + 1] = (lo[d + 1] as number) + (lo[d] as number);
-    hi[d + 1] = (hi[d + 1] as number) + (hi[d] as number);
-  }
-  const tmp = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = ((keys[i] as number) - min) >>> 0;
-    const d = k & 0xffff;
-    const at = lo[d] as number;
-    lo[d] = at + 1;
-    tmp[at] = i;
-  }
-  const order = new Int32Array(n);
-  for (let p = 0; p < n; p++) {
-    const i = tmp[p] as number;
-    const k = ((keys[i] as number) - min) >>> 0;
-    const d = k >>> 16;
-    const at = hi[d] as number;
-    hi[d] = at + 1;
-    order[at] = i;
-  }
-  let unitCount = 0;
-  let prev = -1;
-  for (let p = 0; p < n; p++) {
-    const k = ((keys[order[p] as number] as number) - min) >>> 0;
-    if (k !== prev || p === 0) unitCount++;
-    prev = k;
-  }
-  const offsets = new Int32Array(unitCount + 1);
-  const keyIndex = new Float64Array(unitCount);
-  const sTime = new Float64Array(n);
-  const sAction = new Uint16Array(n);
-  let u = -1;
-  prev = -1;
-  for (let p = 0; p < n; p++) {
-    const i = order[p] as number;
-    const k = ((keys[i] as number) - min) >>> 0;
-    if (k !== prev || p === 0) {
-      u++;
-      offsets[u] = p;
-      keyIndex[u] = k;
+/** Stable LSD radix sort of positions `[s, e)` by the low key bits, ping-ponging with the scratch. */
+function sortBucketByKey(
+  s: number,
+  e: number,
+  passes: number,
+  digitBits: number,
+  time: Float64Array,
+  key: KeyArray,
+  action: Uint16Array,
+  order: Int32Array | null,
+  sc: Scratch,
+): void {
+  const len = e - s;
+  const count = sc.count;
+  const mask = (1 << digitBits) - 1;
+  const digits = 1 << digitBits;
+  // already sorted by key (e.g. a bucket holding one unit)? nothing to do
+  let sorted = true;
+  for (let p = s + 1; p < e; p++) {
+    if ((key[p] as number) < (key[p - 1] as number)) {
+      sorted = false;
+      break;
     }
-    prev = k;
-    sTime[p] = time[i] as number;
-    sAction[p] = action[i] as number;
   }
-  offsets[unitCount] = n;
-  return { offsets, unitCount, keyIndex, time: sTime, action: sAction, order };
+  if (sorted) return;
+  for (let pass = 0; pass < passes; pass++) {
+    const shift = pass * digitBits;
+    const toScratch = (pass & 1) === 0;
+    const fT = toScratch ? time : sc.t;
+    const fK = toScratch ? key : sc.k;
+    const fA = toScratch ? action : sc.a;
+    const fO = toScratch ? order : sc.o;
+    const tT = toScratch ? sc.t : time;
+    const tK = toScratch ? sc.k : key;
+    const tA = toScratch ? sc.a : action;
+    const tO = toScratch ? sc.o : order;
+    const from = toScratch ? s : 0;
+    const base = toScratch ? 0 : s;
+    count.fill(0, 0, digits + 1);
+    for (let p = from; p < from + len; p++) {
+      const d = (((fK[p] as number) >>> shift) & mask) + 1;
+      count[d] = (count[d] as number) + 1;
+    }
+    let acc = base;
+    for (let d = 0; d < digits; d++) {
+      const c = count[d + 1] as number;
+      count[d] = acc;
+      acc += c;
+    }
+    if (fO === null || tO === null) {
+      for (let p = from; p < from + len; p++) {
+        const k = fK[p] as number;
+        const d = (k >>> shift) & mask;
+        const at = count[d] as number;
+        count[d] = at + 1;
+        tT[at] = fT[p] as number;
+        tK[at] = k;
+        tA[at] = fA[p] as number;
+      }
+    } else {
+      for (let p = from; p < from + len; p++) {
+        const k = fK[p] as number;
+        const d = (k >>> shift) & mask;
+        const at = count[d] as number;
+        count[d] = at + 1;
+        tT[at] = fT[p] as number;
+        tK[at] = k;
+        tA[at] = fA[p] as number;
+        tO[at] = fO[p] as number;
+      }
+    }
+  }
+  if ((passes & 1) === 1) {
+    time.set(sc.t.subarray(0, len), s);
+    key.set(sc.k.subarray(0, len), s);
+    action.set(sc.a.subarray(0, len), s);
+    if (order !== null && sc.o !== null) order.set(sc.o.subarray(0, len), s);
+  }
+}
+
+/** Records the units (key = `high` + low bits) of key-sorted positions `[s, e)` and puts each unit's events in time order. */
+function collectUnits(s: number, e: number, high: number, time: Float64Array, key: KeyArray, action: Uint16Array, order: Int32Array | null, units: Units, sc: Scratch): void {
+  let u0 = s;
+  let prevK = key[s] as number;
+  let prevT = time[s] as number;
+  let disordered = false;
+  for (let p = s + 1; p < e; p++) {
+    const k = key[p] as number;
+    const t = time[p] as number;
+    if (k !== prevK) {
+      pushUnit(units, u0, high + prevK);
+      if (disordered) sortUnitByTime(u0, p, time, action, order, sc);
+      u0 = p;
+      prevK = k;
+      disordered = false;
+    } else if (t < prevT) disordered = true;
+    prevT = t;
+  }
+  pushUnit(units, u0, high + prevK);
+  if (disordered) sortUnitByTime(u0, e, time, action, order, sc);
+}
+
+function pushUnit(units: Units, offset: number, key: number): void {
+  const c = units.count;
+  if (c + 1 >= units.offsets.length) {
+    // offsets and keys have the same capacity; one slot stays free for the final offset
+    const o = new Int32Array(units.offsets.length * 2);
+    o.set(units.offsets);
+    units.offsets = o;
+    const k = new Uint32Array(units.keys.length * 2);
+    k.set(units.keys);
+    units.keys = k;
+  }
+  units.offsets[c] = offset;
+  units.keys[c] = key;
+  units.count = c + 1;
 }
 
 /**
- * Within each unit segment, makes times non-decreasing (stable), moving actions (and the order) along.
- * Mostly-sorted input needs one linear check; a disordered segment is fixed by insertion sort (short
- * segments) or a stable merge sort of a local permutation (long ones). @internal
+ * Makes times non-decreasing on positions `[a, b)` (stable), moving actions (and the order) along:
+ * insertion sort for short units (mostly-ordered input needs few moves), a stable merge sort of a
+ * local permutation for long ones.
  */
-function sortSegmentsByTime(offsets: Int32Array, unitCount: number, time: Float64Array, action: Uint16Array, order: Int32Array | null): void {
-  let perm: Int32Array | null = null;
-  let scratch: Int32Array | null = null;
-  for (let u = 0; u < unitCount; u++) {
-    const a = offsets[u] as number;
-    const b = offsets[u + 1] as number;
-    let sorted = true;
+function sortUnitByTime(a: number, b: number, time: Float64Array, action: Uint16Array, order: Int32Array | null, sc: Scratch): void {
+  if (b - a <= INSERTION_MAX) {
     for (let p = a + 1; p < b; p++) {
-      if ((time[p] as number) < (time[p - 1] as number)) {
-        sorted = false;
-        break;
+      const t = time[p] as number;
+      if (t >= (time[p - 1] as number)) continue;
+      const c = action[p] as number;
+      const o = order === null ? 0 : (order[p] as number);
+      let q = p - 1;
+      while (q >= a && (time[q] as number) > t) {
+        time[q + 1] = time[q] as number;
+        action[q + 1] = action[q] as number;
+        if (order !== null) order[q + 1] = order[q] as number;
+        q--;
       }
+      time[q + 1] = t;
+      action[q + 1] = c;
+      if (order !== null) order[q + 1] = o;
     }
-    if (sorted) continue;
-    if (b - a <= 48) {
-      for (let p = a + 1; p < b; p++) {
-        const t = time[p] as number;
-        const c = action[p] as number;
-        const o = order === null ? 0 : (order[p] as number);
-        let q = p - 1;
-        while (q >= a && (time[q] as number) > t) {
-          time[q + 1] = time[q] as number;
-          action[q + 1] = action[q] as number;
-          if (order !== null) order[q + 1] = order[q] as number;
-          q--;
-        }
-        time[q + 1] = t;
-        action[q + 1] = c;
-        if (order !== null) order[q + 1] = o;
-      }
-    } else {
-      const len = b - a;
-      if (perm === null || perm.length < len) {
-        perm = new Int32Array(Math.max(len, 1024));
-        scratch = new Int32Array(perm.length);
-      }
-      for (let i = 0; i < len; i++) perm[i] = a + i;
-      mergeSortPerm(perm, len, time, scratch as Int32Array);
-      const t2 = new Float64Array(len);
-      const c2 = new Uint16Array(len);
-      const o2 = order === null ? null : new Int32Array(len);
-      for (let i = 0; i < len; i++) {
-        const src = perm[i] as number;
-        t2[i] = time[src] as number;
-        c2[i] = action[src] as number;
-        if (o2 !== null && order !== null) o2[i] = order[src] as number;
-      }
-      time.set(t2, a);
-      action.set(c2, a);
-      if (o2 !== null && order !== null) order.set(o2, a);
-    }
+    return;
   }
+  const len = b - a;
+  if (sc.perm.length < len) {
+    sc.perm = new Int32Array(Math.max(len, 1024));
+    sc.permTmp = new Int32Array(sc.perm.length);
+  }
+  const perm = sc.perm;
+  for (let i = 0; i < len; i++) perm[i] = a + i;
+  mergeSortPerm(perm, len, time, sc.permTmp);
+  const t2 = new Float64Array(len);
+  const c2 = new Uint16Array(len);
+  const o2 = order === null ? null : new Int32Array(len);
+  for (let i = 0; i < len; i++) {
+    const src = perm[i] as number;
+    t2[i] = time[src] as number;
+    c2[i] = action[src] as number;
+    if (o2 !== null && order !== null) o2[i] = order[src] as number;
+  }
+  time.set(t2, a);
+  action.set(c2, a);
+  if (o2 !== null && order !== null) order.set(o2, a);
 }
 
 function mergeSortPerm(perm: Int32Array, n: number, time: Float64Array, scratch: Int32Array): void {

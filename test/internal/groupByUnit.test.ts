@@ -1,0 +1,101 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { groupEvents } from '../../src/internal/groupByUnit.js';
+import { createRng } from '../../src/internal/prng.js';
+
+/** Naive reference: rows grouped by key (ascending), each unit's rows stable-sorted by time. */
+function reference(keys: ArrayLike<number>, time: ArrayLike<number>, action: ArrayLike<number>) {
+  const rows = Array.from({ length: keys.length }, (_, i) => ({ k: keys[i] as number, t: time[i] as number, a: action[i] as number, i }));
+  rows.sort((x, y) => x.k - y.k || x.t - y.t || x.i - y.i);
+  const unitKeys: number[] = [];
+  const offsets: number[] = [];
+  rows.forEach((r, p) => {
+    if (p === 0 || r.k !== rows[p - 1]!.k) {
+      unitKeys.push(r.k);
+      offsets.push(p);
+    }
+  });
+  offsets.push(rows.length);
+  return { unitKeys, offsets, time: rows.map((r) => r.t), action: rows.map((r) => r.a), order: rows.map((r) => r.i) };
+}
+
+function grouped(keys: ArrayLike<number>, time: ArrayLike<number>, action: ArrayLike<number>, needOrder: boolean) {
+  const n = keys.length;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    min = Math.min(min, keys[i] as number);
+    max = Math.max(max, keys[i] as number);
+  }
+  if (n === 0) [min, max] = [0, -1];
+  const g = groupEvents(keys, n, min, max - min + 1, time, action, needOrder);
+  if (g === null) throw new Error('rejected');
+  return {
+    unitKeys: Array.from(g.keyIndex, (k) => k + min),
+    offsets: Array.from(g.offsets),
+    time: Array.from(g.time),
+    action: Array.from(g.action),
+    order: g.order === null ? null : Array.from(g.order),
+  };
+}
+
+/** A log like the benchmark's: mostly time-ordered rows with late arrivals, ties and duplicates. */
+function syntheticLog(seed: number, n: number, units: number, spread: number) {
+  const rng = createRng(seed);
+  const keys = new Array<number>(n);
+  const time = new Array<number>(n);
+  const action = new Array<number>(n);
+  let t = 0;
+  for (let i = 0; i < n; i++) {
+    t += Math.floor(rng() * 3); // ties when 0
+    keys[i] = Math.floor(rng() * units) * spread - 1000;
+    time[i] = rng() < 0.05 ? t - Math.floor(rng() * 500) : t; // late arrivals
+    action[i] = Math.floor(rng() * 7);
+  }
+  for (let i = 0; i < n; i += 97) if (i + 1 < n) [keys[i + 1], time[i + 1], action[i + 1]] = [keys[i] as number, time[i] as number, action[i] as number]; // exact duplicates
+  return { keys, time, action };
+}
+
+describe('groupEvents (two-level radix grouping) against a naive reference', () => {
+  it('random small logs: any key range, ties, duplicates, out-of-order rows, with and without the row order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ k: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.integer({ min: -2_000_000_000, max: 2_000_000_000 })), t: fc.integer({ min: 0, max: 20 }), a: fc.integer({ min: 0, max: 3 }) }), { maxLength: 120 }),
+        fc.boolean(),
+        (rows, needOrder) => {
+          const keys = rows.map((r) => r.k);
+          const time = rows.map((r) => r.t);
+          const action = rows.map((r) => r.a);
+          const ref = reference(keys, time, action);
+          const got = grouped(keys, time, action, needOrder);
+          expect(got.unitKeys).toEqual(ref.unitKeys);
+          expect(got.offsets).toEqual(ref.offsets);
+          expect(got.time).toEqual(ref.time);
+          expect(got.action).toEqual(ref.action);
+          if (needOrder) expect(got.order).toEqual(ref.order);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it.each([
+    ['dense ids, many buckets', 1, 60_000, 5_000],
+    ['sparse ids (×7), several local passes', 2, 50_000, 7],
+    ['very sparse ids (32-bit range)', 3, 40_000, 200_003],
+    ['few long units (merge sort of disordered units)', 4, 30_000, 1],
+    ['about one event per unit (the unit table grows)', 5, 40_000, 3],
+  ])('%s', (_name, seed, n, spread) => {
+    const units = spread === 1 ? 12 : seed === 5 ? 4 * n : Math.floor(n / 10);
+    const { keys, time, action } = syntheticLog(seed, n, units, spread === 1 ? 1 : spread);
+    const ref = reference(keys, time, action);
+    for (const needOrder of [false, true]) {
+      const got = grouped(Int32Array.from(keys), Float64Array.from(time), Uint8Array.from(action), needOrder);
+      expect(got.unitKeys).toEqual(ref.unitKeys);
+      expect(got.offsets).toEqual(ref.offsets);
+      expect(got.time).toEqual(ref.time);
+      expect(got.action).toEqual(ref.action);
+      if (needOrder) expect(got.order).toEqual(ref.order);
+    }
+  });
+});
