@@ -32,7 +32,9 @@ describe('Monte-Carlo revenue', () => {
     const q50 = latticeQuantile(exact, 0.5);
     expect(inverseCdfQuantile(sorted, 0.5)).toBe(q50);
   });
-  test.prop([fc.array(fc.tuple(fc.integer({ min: 1, max: 10_000 }), fc.double({ min: 0, max: 1, noNaN: true })), { minLength: 1, maxLength: 30 }), fc.integer()], { numRuns: 20 })(
+  test.prop([fc.array(fc.tuple(fc.integer({ min: 1, max: 10_000 }), fc.oneof(fc.constant(0), fc.constant(1), fc.double({ min: 0.01, max: 1, noNaN: true }))), { minLength: 1, maxLength: 30 }), fc.integer()], { numRuns: 20 })(
+    // p ≥ 0.01 (or exactly 0 / 1): with a tiny p the count of successes in 4000 runs is far from normal
+    // and one lucky success is already 5 "standard errors" away, so the bound would not be a law
     'MC mean within 5 standard errors of Σ a p',
     (rows, seed) => {
       const a = Float64Array.from(rows.map((r) => r[0]));
