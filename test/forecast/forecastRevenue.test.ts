@@ -86,4 +86,22 @@ describe('forecastRevenue with survival timing', () => {
     // H = 20: ∫₀²⁰ F_won(u) du = 10 (F = 40/42 from day 10? the pooled fit has 2 censored) — positive
     expect(Number(longer.expectedFromNew.amount)).toBeGreaterThan(0);
   });
+  it('new deals by hand: λ × ∫₀ᴴ F_won(u) du wins, each at the mean past won amount', () => {
+    // four closed deals created on day 20: lost after 5 days, won after 10, 20 and 30 days (100, 200,
+    // 300.00); two open leads created on day 99 (censored at age 1, before any close). Pooled curve from
+    // creation (Aalen–Johansen): S(5) = 3/4; F_won = 1/4 on [10, 20), 1/2 on [20, 30), 3/4 from 30.
+    const hand: Row[] = [
+      { id: 'l1', path: ['lead', 'lost'], at: [20, 25], amount: '50.00' },
+      { id: 'w1', path: ['lead', 'won'], at: [20, 30], amount: '100.00' },
+      { id: 'w2', path: ['lead', 'won'], at: [20, 40], amount: '200.00' },
+      { id: 'w3', path: ['lead', 'won'], at: [20, 50], amount: '300.00' },
+      { id: 'o1', path: ['lead'], at: [99], amount: '1000.00' },
+      { id: 'o2', path: ['lead'], at: [99], amount: '1000.00' },
+    ];
+    const r = forecastRevenue(tableOf(hand), { now: 100 * DAY, until: 130 * DAY, simulations: 200, inflowWindowDays: 90 });
+    // created in (day 10, day 100]: all six → λ = 6/90 per day; H = 30: ∫₀³⁰ F_won = 10·1/4 + 10·1/2 = 7.5
+    // → 6/90 · 7.5 = 0.5 expected new wins × mean won amount 200.00 = 100.00
+    expect(r.inflowPerDay).toBeCloseTo(6 / 90, 12);
+    expect(r.expectedFromNew.amount).toBe('100.00');
+  });
 });
