@@ -1,23 +1,12 @@
 // Backtest on the built-in synthetic B2B dataset (generateB2BDataset, replayed through its funnel):
 // month-end origins, next-month won revenue, every forecaster; prints the accuracy table.
 // Run: npm run build && node bench/forecast-accuracy-synthetic.mjs [seed] [deals]
-import { backtest, DealTable, generateB2BDataset, replay } from '../dist/index.js';
+import { backtest, DealTable, generateB2BDataset, replayB2BDataset } from '../dist/index.js';
 
 const seed = Number(process.argv[2] ?? 7);
 const deals = Number(process.argv[3] ?? 3000);
 const ds = generateB2BDataset({ seed, deals });
-const truth = new Map(ds.deals.map((d) => [d.dealId, d]));
-const result = replay(
-  ds.funnel,
-  ds.actions.filter((a) => a.dealId !== undefined),
-  {
-    now: ds.now,
-    dealDefaults: (dealId) => {
-      const t = truth.get(dealId);
-      return t === undefined ? {} : { segmentId: t.profile, amount: t.amount, attributes: t.attributes };
-    },
-  },
-);
+const result = replayB2BDataset(ds, { through: 'general' });
 const table = DealTable.fromRows(result.deals, ds.funnel);
 const t0 = performance.now();
 const r = backtest(table, { months: 4, simulations: 1000, seed: 1 });

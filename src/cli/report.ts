@@ -9,9 +9,8 @@ import { resolve } from 'node:path';
 import { renderReport, type ReportInput } from '../charts/index.js';
 import { isFunnelError } from '../errors/index.js';
 import { DealTable, defineFunnel, loadDealsCsv, parseCsv, parseFunnel, type CsvProblem, type LoadDealsCsvOptions } from '../io/index.js';
-import { replay } from '../machine/index.js';
 import type { CustomerAction, Funnel } from '../model/index.js';
-import { generateB2BDataset } from '../synthetic/index.js';
+import { generateB2BDataset, replayB2BDataset } from '../synthetic/index.js';
 import { reportInputFromTable } from './reportData.js';
 
 /** Options of the report command. */
@@ -166,19 +165,8 @@ function loadCsv(path: string, funnelPath: string | null, say: (m: string) => vo
 function loadSynthetic(seed: number, deals: number, say: (m: string) => void): { table: DealTable; source: string; now: number; actionsByDeal: Map<string, CustomerAction[]> } {
   say(`generating the synthetic B2B dataset (seed ${seed}, ${deals} deals)`);
   const ds = generateB2BDataset({ seed, deals });
-  const truth = new Map(ds.deals.map((d) => [d.dealId, d]));
   say(`replaying ${ds.actions.length} customer actions through the funnel`);
-  const result = replay(
-    ds.funnel,
-    ds.actions.filter((a) => a.dealId !== undefined),
-    {
-      now: ds.now,
-      dealDefaults: (dealId) => {
-        const t = truth.get(dealId);
-        return t === undefined ? {} : { segmentId: t.profile, amount: t.amount, attributes: t.attributes };
-      },
-    },
-  );
+  const result = replayB2BDataset(ds, { through: 'general' });
   const table = DealTable.fromRows(result.deals, ds.funnel);
   const actionsByDeal = new Map<string, CustomerAction[]>();
   for (const a of ds.actions) {

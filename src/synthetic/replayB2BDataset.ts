@@ -1,3 +1,4 @@
+import { fail } from '../errors/FunnelError.js';
 import { deepFreeze } from '../internal/freeze.js';
 import { replay, type ReplayResult } from '../machine/index.js';
 import type { CustomerAction, Deal } from '../model/index.js';
@@ -45,6 +46,20 @@ export interface ReplayedB2BDataset {
 }
 
 /**
+ * Options for {@link replayB2BDataset}.
+ * @category Synthetic
+ * @since 0.1.0
+ */
+export interface ReplayB2BDatasetOptions {
+  /**
+   * `'segments'` (default): each lead's deal goes through its assigned segment's funnel. `'general'`:
+   * every deal goes through the dataset's one general funnel (`dataset.funnel`), with the generator's
+   * own profile as its segment — one pipeline for deal analytics, forecasts and backtests.
+   */
+  readonly through?: 'segments' | 'general';
+}
+
+/**
  * Turns a synthetic dataset into deal histories, as a CRM would: groups the actions by lead, assigns
  * each lead to a segment by its path ({@link assignSegment}, default segment when no rule holds),
  * sends the lead's deal actions to that segment's funnel (each new deal gets its segment, and the
@@ -52,10 +67,15 @@ export interface ReplayedB2BDataset {
  * the deal state machine ({@link replay}) with silence rules evaluated at the dataset's `now` and
  * lead scores for `minScore` triggers ({@link leadScorer}). This is what `npm run demo` does.
  *
+ * With `through: 'general'` every deal is replayed through the general funnel instead, its segment
+ * being the profile the generator drew it from (the leads are still assigned as above).
+ *
  * Cost: linear in the number of actions (plus sorting); a few thousand deals take tens of ms.
  *
  * @param dataset - from {@link generateB2BDataset}
+ * @param options - {@link ReplayB2BDatasetOptions}: which funnel(s) to replay through
  * @returns the deals, the leads' segments and the replays
+ * @throws FunnelError `INVALID_OPTION` for an unknown `through`
  * @category Synthetic
  * @since 0.1.0
  * @example
@@ -63,9 +83,13 @@ export interface ReplayedB2BDataset {
  * const r = replayB2BDataset(generateB2BDataset({ seed: 3, deals: 40 }));
  * r.deals.length // => 40
  * r.deals.every((d) => d.segmentId !== null) // => true
+ * const g = replayB2BDataset(generateB2BDataset({ seed: 3, deals: 40 }), { through: 'general' });
+ * g.replays.map((x) => x.funnelId) // => ['b2b']
  * ```
  */
-export function replayB2BDataset(dataset: B2BDataset): ReplayedB2BDataset {
+export function replayB2BDataset(dataset: B2BDataset, options?: ReplayB2BDatasetOptions): ReplayedB2BDataset {
+  const through = options?.through ?? 'segments';
+  if (through !== 'segments' && through !== 'general') fail('INVALID_OPTION', "'segments' or 'general'", through, ['options', 'through']);
   const byLead = new Map<string, CustomerAction[]>();
   for (const a of dataset.actions) {
     const key = a.leadId ?? (a.dealId as string);
@@ -92,17 +116,27 @@ export function replayB2BDataset(dataset: B2BDataset): ReplayedB2BDataset {
   }
   leads.sort((a, b) => (a.leadId < b.leadId ? -1 : a.leadId > b.leadId ? 1 : 0));
 
+  const truth = new Map(dataset.deals.map((d) => [d.dealId, d]));
   const streams = new Map<string, CustomerAction[]>(dataset.funnels.map((f) => [f.id, []]));
   const segmentOfDeal = new Map<string, string>();
+  if (through === 'general') {
+    streams.clear();
+    streams.set(dataset.funnel.id, []);
+    for (const d of dataset.deals) segmentOfDeal.set(d.dealId, d.profile);
+  }
   for (const a of dataset.actions) {
     if (a.dealId === undefined) continue; // browsing before the request: the deal does not exist yet
+    if (through === 'general') {
+      streams.get(dataset.funnel.id)?.push(a);
+      continue;
+    }
     const lead = segmentOfLead.get(a.leadId ?? a.dealId);
     if (lead === undefined) continue;
     segmentOfDeal.set(a.dealId, lead.segmentId);
     streams.get(lead.funnelId)?.push(a);
   }
-  const truth = new Map(dataset.deals.map((d) => [d.dealId, d]));
-  const replays = dataset.funnels.map((f) => ({
+  const funnels = through === 'general' ? [dataset.funnel] : dataset.funnels;
+  const replays = funnels.map((f) => ({
     funnelId: f.id,
     result: replay(f, streams.get(f.id) ?? [], {
       now: dataset.now,

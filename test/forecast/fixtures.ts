@@ -1,4 +1,4 @@
-import { DealTable, defineFunnel } from '../../src/index.js';
+import { DealTable, defineFunnel, type Funnel } from '../../src/index.js';
 
 export const DAY = 86_400_000;
 
@@ -26,8 +26,8 @@ export interface Row {
   attributes?: Record<string, unknown>;
 }
 
-/** Builds a table from explicit paths; status and lost-at derive from the history. */
-export function tableOf(rows: Row[]): DealTable {
+/** Builds a table from explicit paths (on `f`, default the lead → offer funnel); status and lost-at derive from the history. */
+export function tableOf(rows: Row[], f: Funnel = funnel): DealTable {
   const deal: number[] = [];
   const from: (string | null)[] = [];
   const to: string[] = [];
@@ -51,6 +51,6 @@ export function tableOf(rows: Row[]): DealTable {
       attributes: rows.map((r) => r.attributes ?? {}),
       history: { deal, from, to, at },
     },
-    funnel,
+    f,
   );
 }

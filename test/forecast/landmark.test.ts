@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { backtest, DealTable, exactRevenueDistribution, forecastRevenue, generateB2BDataset, replay } from '../../src/index.js';
+import { backtest, DealTable, exactRevenueDistribution, forecastRevenue, generateB2BDataset, replayB2BDataset } from '../../src/index.js';
 import { buildCloseModel, winWithin } from '../../src/forecast/shared.js';
 import { DAY, tableOf, type Row } from './fixtures.js';
 
@@ -131,12 +131,7 @@ describe('landmark estimator (properties)', () => {
 describe('backtest on the synthetic B2B data (seed 7 and 1, 3,000 deals, forecast months March–June 2026)', () => {
   function synthetic(seed: number): DealTable {
     const ds = generateB2BDataset({ seed, deals: 3000 });
-    const truth = new Map(ds.deals.map((d) => [d.dealId, d]));
-    const result = replay(
-      ds.funnel,
-      ds.actions.filter((a) => a.dealId !== undefined),
-      { now: ds.now, dealDefaults: (id) => { const x = truth.get(id); return x === undefined ? {} : { segmentId: x.profile, amount: x.amount, attributes: x.attributes }; } },
-    );
+    const result = replayB2BDataset(ds, { through: 'general' });
     return DealTable.fromRows(result.deals, ds.funnel);
   }
   it('the survival forecast is unbiased within three of its own predictive standard deviations', () => {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DealTable, defineFunnel, markovForecast } from '../../src/index.js';
 import { rawDealsArb, tableOf as arbTable } from '../arbitraries/deals.js';
+import { tableOf, type Row } from './fixtures.js';
 
 const DAY = 86_400_000;
 // three open stages: lead → qual → offer → won/lost
@@ -18,37 +19,8 @@ const funnel = defineFunnel({
     { id: 'lost', name: 'Lost', category: 'lost' },
   ],
 });
-interface Path {
-  id: string;
-  path: string[];
-  at: number[];
-  amount?: string;
-}
-function table(rows: Path[]): DealTable {
-  const deal: number[] = [];
-  const from: (string | null)[] = [];
-  const to: string[] = [];
-  const at: number[] = [];
-  rows.forEach((r, i) =>
-    r.path.forEach((s, k) => {
-      deal.push(i);
-      from.push(k === 0 ? null : (r.path[k - 1] as string));
-      to.push(s);
-      at.push((r.at[k] as number) * DAY);
-    }),
-  );
-  return DealTable.fromColumns(
-    {
-      dealIds: rows.map((r) => r.id),
-      createdAt: rows.map((r) => (r.at[0] as number) * DAY),
-      stage: rows.map((r) => r.path[r.path.length - 1] as string),
-      amount: rows.map((r) => r.amount ?? null),
-      currency: 'EUR',
-      history: { deal, from, to, at },
-    },
-    funnel,
-  );
-}
+type Path = Row;
+const table = (rows: Path[]): DealTable => tableOf(rows, funnel);
 // Stays (days) and exits, as of day 10:
 //   a: lead 0–2, qual 2–3, offer 3–4 → won       b: lead 0–2, qual 2–4 → lost
 //   c: lead 0–2 → lost                            d: lead 0–1, qual 1–2, offer 2–4 → won

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateB2BDataset, replayB2BDataset } from '../../src/index.js';
+import { generateB2BDataset, isFunnelError, replayB2BDataset } from '../../src/index.js';
 
 describe('replayB2BDataset', () => {
   const ds = generateB2BDataset({ seed: 11, deals: 300 });
@@ -28,5 +28,26 @@ describe('replayB2BDataset', () => {
   });
   it('is deterministic', () => {
     expect(replayB2BDataset(generateB2BDataset({ seed: 11, deals: 300 }))).toEqual(r);
+  });
+  it("through: 'general' — every deal in the general funnel, the generator's profile as segment", () => {
+    const g = replayB2BDataset(ds, { through: 'general' });
+    expect(g.replays.map((x) => x.funnelId)).toEqual([ds.funnel.id]);
+    const truth = new Map(ds.deals.map((d) => [d.dealId, d]));
+    expect(g.deals.map((d) => d.id)).toEqual(ds.deals.map((d) => d.dealId));
+    for (const d of g.deals) {
+      expect(d.funnelId).toBe(ds.funnel.id);
+      expect(d.segmentId).toBe(truth.get(d.id)?.profile);
+      expect(d.amount).toEqual(truth.get(d.id)?.amount);
+    }
+    expect(g.replays[0]?.result.counts.actions).toBe(ds.actions.filter((a) => a.dealId !== undefined).length);
+    expect(g.leads).toEqual(r.leads);
+  });
+  it('an unknown through → INVALID_OPTION naming options.through', () => {
+    try {
+      replayB2BDataset(ds, { through: 'funnels' as never });
+      throw new Error('expected a FunnelError');
+    } catch (e) {
+      expect(isFunnelError(e) && [e.code, e.path]).toEqual(['INVALID_OPTION', ['options', 'through']]);
+    }
   });
 });
