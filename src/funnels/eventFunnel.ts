@@ -1,3 +1,4 @@
+import { fail } from '../errors/FunnelError.js';
 import type { ActionLog } from '../io/actionLog.js';
 import { deepFreeze } from '../internal/freeze.js';
 import { medianOf } from '../internal/medianOf.js';
@@ -200,6 +201,7 @@ function whyDropped(log: ActionLog, q: CompiledQuery, r: FunnelUnitResults, ende
 export function eventFunnel(log: ActionLog, options: EventFunnelOptions): EventFunnelReport {
   const q = compileFor(log, options);
   const n = q.n;
+  if (options.units !== undefined && typeof options.units !== 'boolean') fail('INVALID_OPTION', 'true or false', options.units, ['query', 'units']);
   const wantUnits = options.units === true;
   const prevReq = previousRequired(q);
   if (!wantUnits && canScanFunnelSummary(q)) return report(q, scanFunnelSummary(log, q), prevReq, null, []);

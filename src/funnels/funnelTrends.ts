@@ -179,6 +179,7 @@ export function funnelTrends(log: ActionLog, query: FunnelQuery, options: Funnel
   const q = compileFor(log, now === undefined ? query : { ...query, now });
   const n = q.n;
   const { fromStep, toStep } = stepRange(options, n);
+  if (options.units !== undefined && typeof options.units !== 'boolean') fail('INVALID_OPTION', 'true or false', options.units, ['units']);
   const wantUnits = options.units === true;
 
   // per (unit, period) pair: the unit index, the period start and the funnel's per-pair results

@@ -292,6 +292,7 @@ describe('bad input', () => {
     expect(caught(() => eventFunnel(log, { steps: ['a', { action: 'b', optional: true }] })).path).toEqual(['query', 'steps', 1, 'optional']);
     expect(caught(() => eventFunnel(log, { steps: ['a'], clickhouse: true, order: 'strict' })).path).toEqual(['query', 'order']);
     expect(caught(() => eventFunnel(log, { steps: [] })).code).toBe('INVALID_OPTION');
+    expect(caught(() => eventFunnel(log, { steps: ['a'], units: 'yes' as never }))).toEqual({ code: 'INVALID_OPTION', path: ['query', 'units'] });
   });
   it('duplicate rows are accepted and are separate events: an exact duplicate can fill a repeated step', () => {
     // unit 1: a@0 twice, b@1 twice; unit 2: a@0, a@5

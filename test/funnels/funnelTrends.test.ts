@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ActionLog, eventFunnel, funnelTrends } from '../../src/index.js';
+import { ActionLog, eventFunnel, funnelTrends, isFunnelError } from '../../src/index.js';
 import type { FunnelQuery, FunnelTrendsReport } from '../../src/index.js';
 import { queryArb, rowsArb } from '../arbitraries/actionLog.js';
 import type { ArbRow, QueryKind } from '../arbitraries/actionLog.js';
@@ -326,5 +326,23 @@ describe('funnelTrends laws', () => {
       ),
       { numRuns: 300, seed: 11 },
     );
+  });
+});
+
+describe('funnelTrends: bad options', () => {
+  const log = ActionLog.fromColumns({ unit: [1, 1], time: [0, 1000], action: ['v', 'p'] });
+  const query: FunnelQuery = { steps: ['v', 'p'], windowMs: 10_000 };
+  const codeAndPath = (fn: () => unknown): unknown => {
+    try {
+      fn();
+    } catch (e) {
+      return isFunnelError(e) ? [e.code, e.path] : e;
+    }
+    return 'no error';
+  };
+  it('a non-boolean units, an unknown period and a non-finite now are FunnelErrors naming the option', () => {
+    expect(codeAndPath(() => funnelTrends(log, query, { units: 'yes' as never }))).toEqual(['INVALID_OPTION', ['units']]);
+    expect(codeAndPath(() => funnelTrends(log, query, { period: 'fortnight' as never }))).toEqual(['INVALID_OPTION', ['period']]);
+    expect(codeAndPath(() => funnelTrends(log, query, { now: Number.NaN }))).toEqual(['INVALID_OPTION', ['now']]);
   });
 });
