@@ -139,6 +139,16 @@ describe('unordered (any order)', () => {
     expect(one('c@0 a@10 b@11', q).deepest).toBe(1);
     expect(one('c@0 b@3 a@5', q).deepest).toBe(2);
   });
+  it('in progress at now: any step may open the window, so a unit that only did step 2 is in progress too', () => {
+    // u did only b@0, v only a@0; window 10 s, now 1 s: both windows are open (PostHog #33605: not dropped)
+    const log = ActionLog.fromColumns({ unit: ['u', 'v', 'w'], time: [0, 0, 0], action: ['b', 'a', 'b'] });
+    const f = eventFunnel(log, { steps: ['a', 'b'], order: 'unordered', windowMs: 10 * S, now: 1 * S, units: true });
+    expect(f.steps[1]?.units?.inProgress).toEqual(['u', 'v', 'w']);
+    expect(f.steps[1]?.dropped).toBe(0);
+    // 11 s: every window has closed (0 + 10 s < 11 s)
+    const later = eventFunnel(log, { steps: ['a', 'b'], order: 'unordered', windowMs: 10 * S, now: 11 * S });
+    expect([later.steps[1]?.inProgress, later.steps[1]?.dropped]).toEqual([0, 3]);
+  });
   it('an exclusion resets progress but does not remove the unit', () => {
     const q: FunnelQuery = { steps: ['a', 'b', 'c'], windowMs: 60 * S, order: 'unordered', exclusions: [{ action: 'x', from: 0, to: 2 }] };
     expect(one('a@0 b@1 x@2 c@3', q)).toEqual({ deepest: 1, excluded: false, times: [0, 1, null] });
