@@ -637,6 +637,8 @@ function firstEntryUnit(log: ActionLog, q: CompiledQuery, ev: UnitEvents, u: num
   while (e < m && depth < n) {
     const t = time[ev.pos[e] as number] as number;
     if (t - s > window) break;
+    // the next step's maximum gap has passed: the attempt timed out (later events cannot break or exclude it)
+    if (t - last > (q.maxGap[depth] as number)) break;
     let g = e + 1;
     while (g < m && time[ev.pos[g] as number] === t) g++;
     let advanced = false;

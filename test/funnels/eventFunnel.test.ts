@@ -219,6 +219,20 @@ describe('first-entry rule (Mixpanel uniques)', () => {
   });
 });
 
+describe('first-entry rule: why a unit dropped when the per-step gap has passed', () => {
+  const why = (spec: string, q: FunnelQuery) => eventFunnel(log1(spec), { ...q, units: true }).steps[1]?.units?.dropped;
+  const steps = ['a', { action: 'b', maxGapMs: 2 * S }];
+  it('the attempt timed out when the gap passed; a later event cannot break or exclude it any more', () => {
+    // b@5 is 5 s after a@0 (> 2 s): timed out — not a strict break by b itself or by n@6
+    expect(why('a@0 b@5 n@6', { steps, windowMs: 60 * S, attempt: 'firstEntry', order: 'strict' })).toEqual([{ unit: 'u', why: 'timedOut' }]);
+    // x@5 comes after the gap closed (at 2 s): the unit timed out, it was not excluded
+    expect(why('a@0 x@5 b@6', { steps, windowMs: 60 * S, attempt: 'firstEntry', exclusions: [{ action: 'x', from: 0, to: 1 }] })).toEqual([{ unit: 'u', why: 'timedOut' }]);
+    // inside the gap the same events do break / exclude
+    expect(why('a@0 n@1 b@2', { steps, windowMs: 60 * S, attempt: 'firstEntry', order: 'strict' })).toEqual([{ unit: 'u', why: 'strictBroken' }]);
+    expect(why('a@0 x@1 b@2', { steps, windowMs: 60 * S, attempt: 'firstEntry', exclusions: [{ action: 'x', from: 0, to: 1 }] })).toEqual([{ unit: 'u', why: 'excluded' }]);
+  });
+});
+
 describe('ClickHouse windowFunnel compatibility', () => {
   const steps = ['a', 'b', 'c', 'd'];
   it('default semantics: longest chain within the window from its first event', () => {
