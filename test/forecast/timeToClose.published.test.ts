@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DealTable, defineFunnel, timeToClose } from '../../src/index.js';
+import { DealTable, timeToClose } from '../../src/index.js';
+import { DAY, funnel } from './fixtures.js';
 
 // Kaplan–Meier and Aalen–Johansen through the public `timeToClose`, checked against numbers PRINTED in
 // published sources (not computed by us). Conventions of `timeToClose` (see its JSDoc and
@@ -11,16 +12,6 @@ import { DealTable, defineFunnel, timeToClose } from '../../src/index.js';
 // and closed (won or lost) at day t; a subject censored at t is a deal still open at `now`, created at
 // now − t (so its age at `now` is t). Kaplan–Meier "still open" treats won and lost alike as events.
 
-const DAY = 86_400_000;
-const funnel = defineFunnel({
-  id: 'f',
-  name: 'F',
-  stages: [
-    { id: 'lead', name: 'Lead' },
-    { id: 'won', name: 'Won', category: 'won' },
-    { id: 'lost', name: 'Lost', category: 'lost' },
-  ],
-});
 
 /** A subject: time in days, outcome won / lost, or open (censored at that time). */
 interface Subject {
