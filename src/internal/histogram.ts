@@ -37,7 +37,7 @@ export function ceilCbrt(n: number): number {
  */
 export function postHogHistogram(seconds: ArrayLike<number>, requested?: number): Histogram {
   if (requested !== undefined && !Number.isInteger(requested)) {
-    fail('INVALID_OPTION', 'an integer number of bins (clamped to 1..90)', requested, ['bins']);
+    fail('INVALID_OPTION', 'an integer number of bins (clamped to 1..90)', requested, ['options', 'bins']);
   }
   const n = seconds.length;
   if (n === 0) return { binCount: 0, widthSeconds: 0, rows: [] };
