@@ -1,10 +1,10 @@
 /**
  * Grouping of an event log by unit and per-unit time ordering, with a two-level radix sort: one
  * stable scatter of the event columns by the high bits of the unit key into cache-sized buckets, then,
- * bucket by bucket while it sits in cache, a stable LSD radix sort on the remaining key bits, the unit
+ * bucket by bucket while it sits in cache, a stable radix sort on the remaining key bits, the unit
  * boundaries and a per-unit time fix-up (one linear check; an insertion sort for the few units whose
- * rows arrived out of time order). No comparator sorts, no hash maps, no random access into the big
- * columns. @internal
+ * rows arrived out of time order). Input already grouped by ascending key skips the sort. No
+ * comparator sorts, no hash maps, no random access into the big columns. @internal
  */
 
 /** Events grouped by dense unit id (CSR) and sorted by time within each unit. @internal */
@@ -35,6 +35,9 @@ const INSERTION_MAX = 48;
 /** The low bits of each event's unit key. */
 type KeyArray = Uint16Array | Uint32Array;
 
+/** Action codes as the grouping reads them (other code columns are narrowed to these first). */
+export type ActionCodeArray = Uint8Array | Uint16Array;
+
 /** Per-call working buffers for the bucket phase. */
 interface Scratch {
   t: Float64Array;
@@ -54,21 +57,29 @@ interface Units {
 }
 
 /**
- * Groups events by integer keys `key[i] - min` (all in `[0, range)`, `range ≤ 2^32`), stable (input
- * order kept within a unit for equal times), then sorts each unit's events by time. Dense unit ids
- * follow ascending key order. The scatter pass also checks each time (finite) and action code
- * (an integer in `[0, actionLimit)`); it returns `null` when one fails, and the caller reports the
- * first bad row with its own validation. Cost: one sequential histogram pass, one scatter pass (14 bytes per
- * event, 18 with the order), then cache-local work per bucket; memory: the output columns plus a key
- * column (4 bytes per event) and two small scratch buffers. @internal
+ * Groups events by the integer keys `((keys[i] ^ flip) - min) >>> 0` (all in `[0, range)`,
+ * `range ≤ 2^32`; `flip` is `0` for signed ids and `0x80000000` for unsigned ids read through an
+ * `Int32Array` view), stable (input order kept within a unit for equal times), then sorts each unit's
+ * events by time. Dense unit ids follow ascending key order. The pass that moves the events also
+ * checks each time (finite) and action code (an integer in `[0, actionLimit)`); it returns `null` when
+ * one fails, and the caller reports the first bad row with its own validation.
+ *
+ * Three ways, chosen by the data: keys already ascending (a log exported grouped by unit) → one copy
+ * and the per-unit time check; keys whose low part fits 16 bits (ids spanning up to about 2^27) →
+ * one scatter of the time and a packed `(low key, action)` word per event, then per bucket one
+ * counting pass whose table also yields the units; otherwise the general LSD path. Cost: two
+ * sequential passes over the keys, one scatter pass (12 bytes per event), then cache-local work per
+ * bucket; memory: the output columns plus a 4-byte word per event (2 on the general path, 4 more with
+ * the order) and small scratch buffers. @internal
  */
 export function groupEvents(
-  keys: ArrayLike<number>,
+  keys: Int32Array,
   n: number,
   min: number,
   range: number,
-  time: ArrayLike<number>,
-  action: ArrayLike<number>,
+  flip: number,
+  time: Float64Array,
+  action: ActionCodeArray,
   needOrder: boolean,
   actionLimit = 65536,
 ): GroupedEvents | null {
@@ -80,18 +91,26 @@ export function groupEvents(
   const hiMask = hiBits === 0 ? 0 : (1 << hiBits) - 1;
   const buckets = 1 << hiBits;
 
-  // 1. histogram of the high digit
+  // 1. histogram of the high digit, and whether the keys already ascend
   const start = new Int32Array(buckets + 1);
+  let ascending = true;
+  let prev = 0;
   for (let i = 0; i < n; i++) {
-    const h = ((((keys[i] as number) - min) >>> hiShift) & hiMask) + 1;
+    const k = (((keys[i] as number) ^ flip) - min) >>> 0;
+    if (k < prev) ascending = false;
+    prev = k;
+    const h = ((k >>> hiShift) & hiMask) + 1;
     start[h] = (start[h] as number) + 1;
   }
+  if (ascending) return groupAscending(keys, n, min, flip, time, action, needOrder, actionLimit);
   let maxBucket = 0;
   for (let b = 0; b < buckets; b++) {
     const c = start[b + 1] as number;
     if (c > maxBucket) maxBucket = c;
     start[b + 1] = (start[b] as number) + c;
   }
+  const meanBucket = Math.max(1, n / buckets);
+  if (!needOrder && loBits <= 16 && 2 ** loBits <= 4 * meanBucket + 4096) return groupPacked(keys, n, min, flip, time, action, actionLimit, loBits, start, buckets, maxBucket);
 
   // 2. stable scatter of (time, key, action[, row]) into the buckets
   const sTime = new Float64Array(n);
@@ -104,26 +123,26 @@ export function groupEvents(
   let ok = true;
   if (order === null) {
     for (let i = 0; i < n; i++) {
-      const k = ((keys[i] as number) - min) >>> 0;
+      const k = (((keys[i] as number) ^ flip) - min) >>> 0;
       const h = (k >>> hiShift) & hiMask;
       const at = cursor[h] as number;
       cursor[h] = at + 1;
       const t = time[i] as number;
       const c = action[i] as number;
-      if (!(t - t === 0 && c >= 0 && c < actionLimit && (c | 0) === c)) ok = false;
+      if (!(t - t === 0 && c < actionLimit)) ok = false;
       sTime[at] = t;
       sKey[at] = k & loMask;
       sAction[at] = c;
     }
   } else {
     for (let i = 0; i < n; i++) {
-      const k = ((keys[i] as number) - min) >>> 0;
+      const k = (((keys[i] as number) ^ flip) - min) >>> 0;
       const h = (k >>> hiShift) & hiMask;
       const at = cursor[h] as number;
       cursor[h] = at + 1;
       const t = time[i] as number;
       const c = action[i] as number;
-      if (!(t - t === 0 && c >= 0 && c < actionLimit && (c | 0) === c)) ok = false;
+      if (!(t - t === 0 && c < actionLimit)) ok = false;
       sTime[at] = t;
       sKey[at] = k & loMask;
       sAction[at] = c;
@@ -133,7 +152,6 @@ export function groupEvents(
   if (!ok) return null;
 
   // 3. per bucket: LSD radix sort on the low bits, unit boundaries, time order within units
-  const meanBucket = Math.max(1, n / buckets);
   const maxDigit = Math.max(8, Math.min(MAX_DIGIT_BITS, Math.ceil(Math.log2(meanBucket)) + 1));
   const passes = loBits === 0 ? 0 : Math.ceil(loBits / maxDigit);
   const digitBits = passes === 0 ? 0 : Math.ceil(loBits / passes);
@@ -147,19 +165,193 @@ export function groupEvents(
     perm: new Int32Array(0),
     permTmp: new Int32Array(0),
   };
-  const capacity = Math.max(16, (n >>> 3) + 1);
-  const units: Units = { offsets: new Int32Array(capacity), keys: new Uint32Array(capacity), count: 0 };
+  const units = newUnits(n);
   for (let b = 0; b < buckets; b++) {
     const s = start[b] as number;
     const e = start[b + 1] as number;
     if (e - s > 1 && passes > 0) sortBucketByKey(s, e, passes, digitBits, sTime, sKey, sAction, order, scratch);
     if (e > s) collectUnits(s, e, b * 2 ** loBits, sTime, sKey, sAction, order, units, scratch);
   }
+  return finish(units, n, sTime, sAction, order);
+}
+
+function newScratch(len: number): Scratch {
+  return { t: new Float64Array(0), k: new Uint16Array(0), a: new Uint16Array(0), o: null, count: new Int32Array(0), perm: new Int32Array(len), permTmp: new Int32Array(len) };
+}
+
+function newUnits(n: number): Units {
+  const capacity = Math.max(16, (n >>> 3) + 1);
+  return { offsets: new Int32Array(capacity), keys: new Uint32Array(capacity), count: 0 };
+}
+
+/** Makes room for `more` units (and the final offset). */
+function reserveUnits(units: Units, more: number): void {
+  const need = units.count + more + 1;
+  if (need <= units.offsets.length) return;
+  const capacity = Math.max(need, units.offsets.length * 2);
+  const o = new Int32Array(capacity);
+  o.set(units.offsets.subarray(0, units.count));
+  units.offsets = o;
+  const k = new Uint32Array(capacity);
+  k.set(units.keys.subarray(0, units.count));
+  units.keys = k;
+}
+
+function finish(units: Units, n: number, time: Float64Array, action: Uint16Array, order: Int32Array | null): GroupedEvents {
   const unitCount = units.count;
   const offsets = units.offsets.length === unitCount + 1 ? units.offsets : units.offsets.slice(0, unitCount + 1);
   offsets[unitCount] = n;
-  const keyIndex = units.keys.slice(0, unitCount);
-  return { offsets, unitCount, keyIndex, time: sTime, action: sAction, order };
+  const keyIndex = units.keys.length === unitCount ? units.keys : units.keys.slice(0, unitCount);
+  return { offsets, unitCount, keyIndex, time, action, order };
+}
+
+/** Keys already ascending: copy (and check) the columns, record the units, fix each unit's time order. */
+function groupAscending(keys: Int32Array, n: number, min: number, flip: number, time: Float64Array, action: ActionCodeArray, needOrder: boolean, actionLimit: number): GroupedEvents | null {
+  const oTime = new Float64Array(n);
+  const oAction = new Uint16Array(n);
+  let ok = true;
+  for (let i = 0; i < n; i++) {
+    const t = time[i] as number;
+    const c = action[i] as number;
+    if (!(t - t === 0 && c < actionLimit)) ok = false;
+    oTime[i] = t;
+    oAction[i] = c;
+  }
+  if (!ok) return null;
+  let order: Int32Array | null = null;
+  if (needOrder) {
+    order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+  }
+  const units = newUnits(n);
+  const sc = newScratch(0);
+  let u0 = 0;
+  let prevK = -1;
+  let prevT = 0;
+  let disordered = false;
+  for (let p = 0; p < n; p++) {
+    const k = (((keys[p] as number) ^ flip) - min) >>> 0;
+    const t = oTime[p] as number;
+    if (k !== prevK) {
+      if (disordered) sortUnitByTime(u0, p, oTime, oAction, order, sc);
+      reserveUnits(units, 1);
+      units.offsets[units.count] = p;
+      units.keys[units.count] = k;
+      units.count++;
+      u0 = p;
+      prevK = k;
+      disordered = false;
+    } else if (t < prevT) disordered = true;
+    prevT = t;
+  }
+  if (disordered) sortUnitByTime(u0, n, oTime, oAction, order, sc);
+  return finish(units, n, oTime, oAction, order);
+}
+
+/**
+ * Low key bits ≤ 16 and no row order: the scatter writes each event's time and one 32-bit word
+ * `low key << 16 | action` (two write streams per bucket); per bucket, one counting pass on the low key
+ * moves the events into scratch in key order, the count table's non-empty slots are the units, and the
+ * copy back into place checks each unit's time order.
+ */
+function groupPacked(
+  keys: Int32Array,
+  n: number,
+  min: number,
+  flip: number,
+  time: Float64Array,
+  action: ActionCodeArray,
+  actionLimit: number,
+  loBits: number,
+  start: Int32Array,
+  buckets: number,
+  maxBucket: number,
+): GroupedEvents | null {
+  const oTime = new Float64Array(n);
+  const packed = new Uint32Array(n);
+  const cursor = start.slice(0, buckets);
+  const loMask = (1 << loBits) - 1;
+  let ok = true;
+  for (let i = 0; i < n; i++) {
+    const k = (((keys[i] as number) ^ flip) - min) >>> 0;
+    const h = k >>> loBits;
+    const at = cursor[h] as number;
+    cursor[h] = at + 1;
+    const t = time[i] as number;
+    const c = action[i] as number;
+    if (!(t - t === 0 && c < actionLimit)) ok = false;
+    oTime[at] = t;
+    packed[at] = ((k & loMask) << 16) | c;
+  }
+  if (!ok) return null;
+  const oAction = new Uint16Array(n);
+  const digits = 1 << loBits;
+  const count = new Int32Array(digits);
+  const sT = new Float64Array(maxBucket);
+  const sA = new Uint16Array(maxBucket);
+  const sc = newScratch(0);
+  const units = newUnits(n);
+  for (let b = 0; b < buckets; b++) {
+    const s = start[b] as number;
+    const e = start[b + 1] as number;
+    const len = e - s;
+    if (len === 0) continue;
+    for (let p = s; p < e; p++) {
+      const d = (packed[p] as number) >>> 16;
+      count[d] = (count[d] as number) + 1;
+    }
+    // the non-empty digits, in order, are this bucket's units; their counts become start positions
+    reserveUnits(units, Math.min(len, digits));
+    const offsets = units.offsets;
+    const unitKeys = units.keys;
+    const high = b * digits;
+    const u0 = units.count;
+    let uc = u0;
+    let acc = 0;
+    for (let d = 0; d < digits; d++) {
+      const c = count[d] as number;
+      if (c !== 0) {
+        offsets[uc] = s + acc;
+        unitKeys[uc] = high + d;
+        uc++;
+        count[d] = acc;
+        acc += c;
+      }
+    }
+    units.count = uc;
+    for (let p = s; p < e; p++) {
+      const v = packed[p] as number;
+      const d = v >>> 16;
+      const at = count[d] as number;
+      count[d] = at + 1;
+      sT[at] = oTime[p] as number;
+      sA[at] = v & 0xffff;
+    }
+    for (let u = u0; u < uc; u++) count[(unitKeys[u] as number) - high] = 0;
+    // copy back; a unit whose times go down gets sorted
+    let u = u0 + 1;
+    let next = u < uc ? (offsets[u] as number) - s : len;
+    let prevT = sT[0] as number;
+    oTime[s] = prevT;
+    oAction[s] = sA[0] as number;
+    let ua = s;
+    let disordered = false;
+    for (let j = 1; j < len; j++) {
+      const t = sT[j] as number;
+      oTime[s + j] = t;
+      oAction[s + j] = sA[j] as number;
+      if (j === next) {
+        if (disordered) sortUnitByTime(ua, s + j, oTime, oAction, null, sc);
+        disordered = false;
+        ua = s + j;
+        u++;
+        next = u < uc ? (offsets[u] as number) - s : len;
+      } else if (t < prevT) disordered = true;
+      prevT = t;
+    }
+    if (disordered) sortUnitByTime(ua, e, oTime, oAction, null, sc);
+  }
+  return finish(units, n, oTime, oAction, null);
 }
 
 /** Stable LSD radix sort of positions `[s, e)` by the low key bits, ping-ponging with the scratch. */
@@ -265,16 +457,8 @@ function collectUnits(s: number, e: number, high: number, time: Float64Array, ke
 }
 
 function pushUnit(units: Units, offset: number, key: number): void {
+  reserveUnits(units, 1);
   const c = units.count;
-  if (c + 1 >= units.offsets.length) {
-    // offsets and keys have the same capacity; one slot stays free for the final offset
-    const o = new Int32Array(units.offsets.length * 2);
-    o.set(units.offsets);
-    units.offsets = o;
-    const k = new Uint32Array(units.keys.length * 2);
-    k.set(units.keys);
-    units.keys = k;
-  }
   units.offsets[c] = offset;
   units.keys[c] = key;
   units.count = c + 1;
