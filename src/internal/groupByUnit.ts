@@ -66,11 +66,11 @@ interface Units {
  *
  * Three ways, chosen by the data: keys already ascending (a log exported grouped by unit) → one copy
  * and the per-unit time check; keys whose low part fits 16 bits (ids spanning up to about 2^27) →
- * one scatter of the time and a packed `(low key, action)` word per event, then per bucket one
- * counting pass whose table also yields the units; otherwise the general LSD path. Cost: two
- * sequential passes over the keys, one scatter pass (12 bytes per event), then cache-local work per
- * bucket; memory: the output columns plus a 4-byte word per event (2 on the general path, 4 more with
- * the order) and small scratch buffers. @internal
+ * one scatter of the time, the low key (into the output action column) and the action code (into a
+ * 1- or 2-byte scratch column), then per bucket one counting pass whose table also yields the units;
+ * otherwise the general LSD path. Cost: two sequential passes over the keys, one scatter pass (11–12
+ * bytes per event), then cache-local work per bucket; memory: the output columns plus 1–2 bytes per
+ * event (2–4 on the general path, 4 more with the order) and small scratch buffers. @internal
  */
 export function groupEvents(
   keys: Int32Array,
@@ -110,7 +110,7 @@ export function groupEvents(
     start[b + 1] = (start[b] as number) + c;
   }
   const meanBucket = Math.max(1, n / buckets);
-  if (!needOrder && loBits <= 16 && 2 ** loBits <= 4 * meanBucket + 4096) return groupPacked(keys, n, min, flip, time, action, actionLimit, loBits, start, buckets, maxBucket);
+  if (!needOrder && loBits <= 16 && 2 ** loBits <= 4 * meanBucket + 4096) return groupNarrow(keys, n, min, flip, time, action, actionLimit, loBits, start, buckets, maxBucket);
 
   // 2. stable scatter of (time, key, action[, row]) into the buckets
   const sTime = new Float64Array(n);
@@ -249,12 +249,14 @@ function groupAscending(keys: Int32Array, n: number, min: number, flip: number, 
 }
 
 /**
- * Low key bits ≤ 16 and no row order: the scatter writes each event's time and one 32-bit word
- * `low key << 16 | action` (two write streams per bucket); per bucket, one counting pass on the low key
- * moves the events into scratch in key order, the count table's non-empty slots are the units, and the
- * copy back into place checks each unit's time order.
+ * Low key bits ≤ 16 and no row order: the scatter writes each event's time into the output time
+ * column, its low key into the output action column (overwritten later) and its action code into a
+ * narrow scratch column (1 byte per event when the codes fit, else 2) — three write streams per bucket
+ * and no other column of the input's size. Per bucket, one counting pass on the low key moves the
+ * events into scratch in key order, the count table's non-empty slots are the units, and the copy
+ * back into place writes the action codes and checks each unit's time order.
  */
-function groupPacked(
+function groupNarrow(
   keys: Int32Array,
   n: number,
   min: number,
@@ -268,8 +270,35 @@ function groupPacked(
   maxBucket: number,
 ): GroupedEvents | null {
   const oTime = new Float64Array(n);
-  const packed = new Uint32Array(n);
-  const cursor = start.slice(0, buckets);
+  const oAction = new Uint16Array(n);
+  const codes: ActionCodeArray = actionLimit <= 256 ? new Uint8Array(n) : new Uint16Array(n);
+  const ok = scatterNarrow(keys, n, min, flip, time, action, actionLimit, loBits, start.slice(0, buckets), oTime, oAction, codes);
+  if (!ok) return null;
+  const digits = 1 << loBits;
+  const bucket: NarrowBucket = { codes, time: oTime, action: oAction, count: new Int32Array(digits), t: new Float64Array(maxBucket), a: new Uint16Array(maxBucket), units: newUnits(n), sc: newScratch(0) };
+  for (let b = 0; b < buckets; b++) {
+    const s = start[b] as number;
+    const e = start[b + 1] as number;
+    if (e > s) sortNarrowBucket(bucket, s, e, b * digits, digits);
+  }
+  return finish(bucket.units, n, oTime, oAction, null);
+}
+
+/** The scatter of {@link groupNarrow}; returns whether every time and code passed the checks. */
+function scatterNarrow(
+  keys: Int32Array,
+  n: number,
+  min: number,
+  flip: number,
+  time: Float64Array,
+  action: ActionCodeArray,
+  actionLimit: number,
+  loBits: number,
+  cursor: Int32Array,
+  oTime: Float64Array,
+  oKey: Uint16Array,
+  codes: ActionCodeArray,
+): boolean {
   const loMask = (1 << loBits) - 1;
   let ok = true;
   for (let i = 0; i < n; i++) {
@@ -281,77 +310,84 @@ function groupPacked(
     const c = action[i] as number;
     if (!(t - t === 0 && c < actionLimit)) ok = false;
     oTime[at] = t;
-    packed[at] = ((k & loMask) << 16) | c;
+    oKey[at] = k & loMask;
+    codes[at] = c;
   }
-  if (!ok) return null;
-  const oAction = new Uint16Array(n);
-  const digits = 1 << loBits;
-  const count = new Int32Array(digits);
-  const sT = new Float64Array(maxBucket);
-  const sA = new Uint16Array(maxBucket);
-  const sc = newScratch(0);
-  const units = newUnits(n);
-  for (let b = 0; b < buckets; b++) {
-    const s = start[b] as number;
-    const e = start[b + 1] as number;
-    const len = e - s;
-    if (len === 0) continue;
-    for (let p = s; p < e; p++) {
-      const d = (packed[p] as number) >>> 16;
-      count[d] = (count[d] as number) + 1;
-    }
-    // the non-empty digits, in order, are this bucket's units; their counts become start positions
-    reserveUnits(units, Math.min(len, digits));
-    const offsets = units.offsets;
-    const unitKeys = units.keys;
-    const high = b * digits;
-    const u0 = units.count;
-    let uc = u0;
-    let acc = 0;
-    for (let d = 0; d < digits; d++) {
-      const c = count[d] as number;
-      if (c !== 0) {
-        offsets[uc] = s + acc;
-        unitKeys[uc] = high + d;
-        uc++;
-        count[d] = acc;
-        acc += c;
-      }
-    }
-    units.count = uc;
-    for (let p = s; p < e; p++) {
-      const v = packed[p] as number;
-      const d = v >>> 16;
-      const at = count[d] as number;
-      count[d] = at + 1;
-      sT[at] = oTime[p] as number;
-      sA[at] = v & 0xffff;
-    }
-    for (let u = u0; u < uc; u++) count[(unitKeys[u] as number) - high] = 0;
-    // copy back; a unit whose times go down gets sorted
-    let u = u0 + 1;
-    let next = u < uc ? (offsets[u] as number) - s : len;
-    let prevT = sT[0] as number;
-    oTime[s] = prevT;
-    oAction[s] = sA[0] as number;
-    let ua = s;
-    let disordered = false;
-    for (let j = 1; j < len; j++) {
-      const t = sT[j] as number;
-      oTime[s + j] = t;
-      oAction[s + j] = sA[j] as number;
-      if (j === next) {
-        if (disordered) sortUnitByTime(ua, s + j, oTime, oAction, null, sc);
-        disordered = false;
-        ua = s + j;
-        u++;
-        next = u < uc ? (offsets[u] as number) - s : len;
-      } else if (t < prevT) disordered = true;
-      prevT = t;
-    }
-    if (disordered) sortUnitByTime(ua, e, oTime, oAction, null, sc);
+  return ok;
+}
+
+/** The narrow path's columns and per-bucket buffers. */
+interface NarrowBucket {
+  /** Action codes by scattered position. */
+  readonly codes: ActionCodeArray;
+  /** Times: scattered, then sorted in place. */
+  readonly time: Float64Array;
+  /** Low keys by scattered position, then the sorted action codes. */
+  readonly action: Uint16Array;
+  /** Per low-key counts, zero between buckets. */
+  readonly count: Int32Array;
+  readonly t: Float64Array;
+  readonly a: Uint16Array;
+  readonly units: Units;
+  readonly sc: Scratch;
+}
+
+/** One bucket `[s, e)` of the narrow path (keys `high + low`): counting sort by the low key, units, copy back with the time check. */
+function sortNarrowBucket(bk: NarrowBucket, s: number, e: number, high: number, digits: number): void {
+  const { codes, time, action, count, t: sT, a: sA, units } = bk;
+  const len = e - s;
+  for (let p = s; p < e; p++) {
+    const d = action[p] as number;
+    count[d] = (count[d] as number) + 1;
   }
-  return finish(units, n, oTime, oAction, null);
+  // the non-empty digits, in order, are this bucket's units; their counts become start positions
+  reserveUnits(units, Math.min(len, digits));
+  const offsets = units.offsets;
+  const unitKeys = units.keys;
+  const u0 = units.count;
+  let uc = u0;
+  let acc = 0;
+  for (let d = 0; d < digits; d++) {
+    const c = count[d] as number;
+    if (c !== 0) {
+      offsets[uc] = s + acc;
+      unitKeys[uc] = high + d;
+      uc++;
+      count[d] = acc;
+      acc += c;
+    }
+  }
+  units.count = uc;
+  for (let p = s; p < e; p++) {
+    const d = action[p] as number;
+    const at = count[d] as number;
+    count[d] = at + 1;
+    sT[at] = time[p] as number;
+    sA[at] = codes[p] as number;
+  }
+  for (let u = u0; u < uc; u++) count[(unitKeys[u] as number) - high] = 0;
+  // copy back; a unit whose times go down gets sorted
+  let u = u0 + 1;
+  let next = u < uc ? (offsets[u] as number) - s : len;
+  let prevT = sT[0] as number;
+  time[s] = prevT;
+  action[s] = sA[0] as number;
+  let ua = s;
+  let disordered = false;
+  for (let j = 1; j < len; j++) {
+    const t = sT[j] as number;
+    time[s + j] = t;
+    action[s + j] = sA[j] as number;
+    if (j === next) {
+      if (disordered) sortUnitByTime(ua, s + j, time, action, null, bk.sc);
+      disordered = false;
+      ua = s + j;
+      u++;
+      next = u < uc ? (offsets[u] as number) - s : len;
+    } else if (t < prevT) disordered = true;
+    prevT = t;
+  }
+  if (disordered) sortUnitByTime(ua, e, time, action, null, bk.sc);
 }
 
 /** Stable LSD radix sort of positions `[s, e)` by the low key bits, ping-ponging with the scratch. */

@@ -20,7 +20,7 @@ function reference(keys: ArrayLike<number>, time: ArrayLike<number>, action: Arr
 }
 
 /** Groups through the library's key form: `Int32Array` offsets from the minimum (signed) or unsigned ids read with the sign flip. */
-function grouped(keys: ArrayLike<number>, time: ArrayLike<number>, action: ArrayLike<number>, needOrder: boolean, unsigned = false) {
+function grouped(keys: ArrayLike<number>, time: ArrayLike<number>, action: ArrayLike<number>, needOrder: boolean, unsigned = false, actionLimit = 65536) {
   const n = keys.length;
   let min = Infinity;
   let max = -Infinity;
@@ -33,7 +33,8 @@ function grouped(keys: ArrayLike<number>, time: ArrayLike<number>, action: Array
   const ids = unsigned ? new Int32Array(Uint32Array.from(keys).buffer) : Int32Array.from(keys, (k) => (k - min) | 0);
   const flip = unsigned ? -2147483648 : 0;
   const kmin = unsigned ? (n === 0 ? 0 : min - 2147483648) : 0;
-  const g = groupEvents(ids, n, kmin, max - min + 1, flip, Float64Array.from(time), Uint16Array.from(action), needOrder);
+  const codes = actionLimit <= 256 ? Uint8Array.from(action) : Uint16Array.from(action);
+  const g = groupEvents(ids, n, kmin, max - min + 1, flip, Float64Array.from(time), codes, needOrder, actionLimit);
   if (g === null) throw new Error('rejected');
   return {
     unitKeys: Array.from(g.keyIndex, (k) => k + min),
@@ -79,6 +80,7 @@ describe('groupEvents (two-level radix grouping) against a naive reference', () 
           const sortedRef = reference(byKey.map((r) => r.k), byKey.map((r) => r.t), byKey.map((r) => r.a));
           for (const [got, want] of [
             [grouped(keys, time, action, needOrder), ref],
+            [grouped(keys, time, action, needOrder, false, 4), ref],
             [grouped(unsignedKeys, time, action, needOrder, true), unsignedRef],
             [grouped(byKey.map((r) => r.k), byKey.map((r) => r.t), byKey.map((r) => r.a), needOrder), sortedRef],
           ] as const) {
