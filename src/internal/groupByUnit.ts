@@ -332,19 +332,33 @@ interface NarrowBucket {
   readonly sc: Scratch;
 }
 
-/** One bucket `[s, e)` of the narrow path (keys `high + low`): counting sort by the low key, units, copy back with the time check. */
+/**
+ * One bucket `[s, e)` of the narrow path (keys `high + low`): counting sort by the low key, units,
+ * copy back with the time check. Each loop is a function of its own, so that a loop V8 compiles on
+ * the fly (on-stack replacement, in the first bucket) never carries code after it that had not run
+ * yet — such code would send every later bucket back to the interpreter.
+ */
 function sortNarrowBucket(bk: NarrowBucket, s: number, e: number, high: number, digits: number): void {
-  const { codes, time, action, count, t: sT, a: sA, units } = bk;
-  const len = e - s;
+  const units = bk.units;
+  countLowKeys(bk.action, s, e, bk.count);
+  reserveUnits(units, Math.min(e - s, digits));
+  const u0 = units.count;
+  const uc = unitsFromCounts(bk.count, digits, s, high, units.offsets, units.keys, u0);
+  units.count = uc;
+  moveByLowKey(bk.action, bk.time, bk.codes, bk.count, s, e, bk.t, bk.a);
+  clearCounts(bk.count, units.keys, u0, uc, high);
+  copyBackChecked(bk, s, e, units.offsets, u0, uc);
+}
+
+function countLowKeys(key: Uint16Array, s: number, e: number, count: Int32Array): void {
   for (let p = s; p < e; p++) {
-    const d = action[p] as number;
+    const d = key[p] as number;
     count[d] = (count[d] as number) + 1;
   }
-  // the non-empty digits, in order, are this bucket's units; their counts become start positions
-  reserveUnits(units, Math.min(len, digits));
-  const offsets = units.offsets;
-  const unitKeys = units.keys;
-  const u0 = units.count;
+}
+
+/** The non-empty digits, in order, are the bucket's units; their counts become start positions. Returns the new unit count. */
+function unitsFromCounts(count: Int32Array, digits: number, s: number, high: number, offsets: Int32Array, unitKeys: Uint32Array, u0: number): number {
   let uc = u0;
   let acc = 0;
   for (let d = 0; d < digits; d++) {
@@ -357,37 +371,55 @@ function sortNarrowBucket(bk: NarrowBucket, s: number, e: number, high: number, 
       acc += c;
     }
   }
-  units.count = uc;
+  return uc;
+}
+
+function moveByLowKey(key: Uint16Array, time: Float64Array, codes: ActionCodeArray, count: Int32Array, s: number, e: number, sT: Float64Array, sA: Uint16Array): void {
   for (let p = s; p < e; p++) {
-    const d = action[p] as number;
+    const d = key[p] as number;
     const at = count[d] as number;
     count[d] = at + 1;
     sT[at] = time[p] as number;
     sA[at] = codes[p] as number;
   }
+}
+
+function clearCounts(count: Int32Array, unitKeys: Uint32Array, u0: number, uc: number, high: number): void {
   for (let u = u0; u < uc; u++) count[(unitKeys[u] as number) - high] = 0;
-  // copy back; a unit whose times go down gets sorted
-  let u = u0 + 1;
-  let next = u < uc ? (offsets[u] as number) - s : len;
-  let prevT = sT[0] as number;
-  time[s] = prevT;
-  action[s] = sA[0] as number;
+}
+
+/**
+ * Copies the key-sorted scratch back to `[s, e)`; a unit whose times go down gets sorted. The last
+ * unit is closed inside the loop too (at `j = len`), so nothing runs after the loop.
+ */
+function copyBackChecked(bk: NarrowBucket, s: number, e: number, offsets: Int32Array, u0: number, uc: number): void {
+  const time = bk.time;
+  const action = bk.action;
+  const sT = bk.t;
+  const sA = bk.a;
+  const sc = bk.sc;
+  const len = e - s;
+  let u = u0;
+  let next = 0;
   let ua = s;
+  let prevT = 0;
   let disordered = false;
-  for (let j = 1; j < len; j++) {
-    const t = sT[j] as number;
-    time[s + j] = t;
-    action[s + j] = sA[j] as number;
+  for (let j = 0; j <= len; j++) {
     if (j === next) {
-      if (disordered) sortUnitByTime(ua, s + j, time, action, null, bk.sc);
+      if (disordered) sortUnitByTime(ua, s + j, time, action, null, sc);
+      if (j === len) break;
       disordered = false;
       ua = s + j;
       u++;
       next = u < uc ? (offsets[u] as number) - s : len;
-    } else if (t < prevT) disordered = true;
+      prevT = -Infinity;
+    }
+    const t = sT[j] as number;
+    time[s + j] = t;
+    action[s + j] = sA[j] as number;
+    if (t < prevT) disordered = true;
     prevT = t;
   }
-  if (disordered) sortUnitByTime(ua, e, time, action, null, bk.sc);
 }
 
 /** Stable LSD radix sort of positions `[s, e)` by the low key bits, ping-ponging with the scratch. */
