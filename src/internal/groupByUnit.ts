@@ -422,7 +422,10 @@ function copyBackChecked(bk: NarrowBucket, s: number, e: number, offsets: Int32A
   }
 }
 
-/** Stable LSD radix sort of positions `[s, e)` by the low key bits, ping-ponging with the scratch. */
+/**
+ * Stable LSD radix sort of positions `[s, e)` by the low key bits, ping-ponging with the scratch.
+ * Each loop is a function of its own (see {@link sortNarrowBucket}).
+ */
 function sortBucketByKey(
   s: number,
   e: number,
@@ -439,60 +442,16 @@ function sortBucketByKey(
   const mask = (1 << digitBits) - 1;
   const digits = 1 << digitBits;
   // already sorted by key (e.g. a bucket holding one unit)? nothing to do
-  let sorted = true;
-  for (let p = s + 1; p < e; p++) {
-    if ((key[p] as number) < (key[p - 1] as number)) {
-      sorted = false;
-      break;
-    }
-  }
-  if (sorted) return;
+  if (keysAscend(key, s, e)) return;
   for (let pass = 0; pass < passes; pass++) {
     const shift = pass * digitBits;
     const toScratch = (pass & 1) === 0;
-    const fT = toScratch ? time : sc.t;
-    const fK = toScratch ? key : sc.k;
-    const fA = toScratch ? action : sc.a;
-    const fO = toScratch ? order : sc.o;
-    const tT = toScratch ? sc.t : time;
-    const tK = toScratch ? sc.k : key;
-    const tA = toScratch ? sc.a : action;
-    const tO = toScratch ? sc.o : order;
     const from = toScratch ? s : 0;
-    const base = toScratch ? 0 : s;
     count.fill(0, 0, digits + 1);
-    for (let p = from; p < from + len; p++) {
-      const d = (((fK[p] as number) >>> shift) & mask) + 1;
-      count[d] = (count[d] as number) + 1;
-    }
-    let acc = base;
-    for (let d = 0; d < digits; d++) {
-      const c = count[d + 1] as number;
-      count[d] = acc;
-      acc += c;
-    }
-    if (fO === null || tO === null) {
-      for (let p = from; p < from + len; p++) {
-        const k = fK[p] as number;
-        const d = (k >>> shift) & mask;
-        const at = count[d] as number;
-        count[d] = at + 1;
-        tT[at] = fT[p] as number;
-        tK[at] = k;
-        tA[at] = fA[p] as number;
-      }
-    } else {
-      for (let p = from; p < from + len; p++) {
-        const k = fK[p] as number;
-        const d = (k >>> shift) & mask;
-        const at = count[d] as number;
-        count[d] = at + 1;
-        tT[at] = fT[p] as number;
-        tK[at] = k;
-        tA[at] = fA[p] as number;
-        tO[at] = fO[p] as number;
-      }
-    }
+    countDigits(toScratch ? key : sc.k, from, from + len, shift, mask, count);
+    prefixCounts(count, digits, toScratch ? 0 : s);
+    if (order === null) scatterDigits(toScratch ? time : sc.t, toScratch ? key : sc.k, toScratch ? action : sc.a, toScratch ? sc.t : time, toScratch ? sc.k : key, toScratch ? sc.a : action, from, from + len, shift, mask, count);
+    else scatterDigitsWithOrder(toScratch ? time : sc.t, toScratch ? key : sc.k, toScratch ? action : sc.a, (toScratch ? order : sc.o) as Int32Array, toScratch ? sc.t : time, toScratch ? sc.k : key, toScratch ? sc.a : action, (toScratch ? sc.o : order) as Int32Array, from, from + len, shift, mask, count);
   }
   if ((passes & 1) === 1) {
     time.set(sc.t.subarray(0, len), s);
@@ -502,26 +461,77 @@ function sortBucketByKey(
   }
 }
 
-/** Records the units (key = `high` + low bits) of key-sorted positions `[s, e)` and puts each unit's events in time order. */
+function keysAscend(key: KeyArray, s: number, e: number): boolean {
+  for (let p = s + 1; p < e; p++) if ((key[p] as number) < (key[p - 1] as number)) return false;
+  return true;
+}
+
+function countDigits(key: KeyArray, from: number, to: number, shift: number, mask: number, count: Int32Array): void {
+  for (let p = from; p < to; p++) {
+    const d = (((key[p] as number) >>> shift) & mask) + 1;
+    count[d] = (count[d] as number) + 1;
+  }
+}
+
+/** Counts (at `d + 1`) → start positions (at `d`), the first at `base`. */
+function prefixCounts(count: Int32Array, digits: number, base: number): void {
+  let acc = base;
+  for (let d = 0; d < digits; d++) {
+    const c = count[d + 1] as number;
+    count[d] = acc;
+    acc += c;
+  }
+}
+
+function scatterDigits(fT: Float64Array, fK: KeyArray, fA: Uint16Array, tT: Float64Array, tK: KeyArray, tA: Uint16Array, from: number, to: number, shift: number, mask: number, count: Int32Array): void {
+  for (let p = from; p < to; p++) {
+    const k = fK[p] as number;
+    const d = (k >>> shift) & mask;
+    const at = count[d] as number;
+    count[d] = at + 1;
+    tT[at] = fT[p] as number;
+    tK[at] = k;
+    tA[at] = fA[p] as number;
+  }
+}
+
+function scatterDigitsWithOrder(fT: Float64Array, fK: KeyArray, fA: Uint16Array, fO: Int32Array, tT: Float64Array, tK: KeyArray, tA: Uint16Array, tO: Int32Array, from: number, to: number, shift: number, mask: number, count: Int32Array): void {
+  for (let p = from; p < to; p++) {
+    const k = fK[p] as number;
+    const d = (k >>> shift) & mask;
+    const at = count[d] as number;
+    count[d] = at + 1;
+    tT[at] = fT[p] as number;
+    tK[at] = k;
+    tA[at] = fA[p] as number;
+    tO[at] = fO[p] as number;
+  }
+}
+
+/**
+ * Records the units (key = `high` + low bits) of key-sorted positions `[s, e)` and puts each unit's
+ * events in time order. The last unit is closed inside the loop (at `p = e`), so nothing runs after it.
+ */
 function collectUnits(s: number, e: number, high: number, time: Float64Array, key: KeyArray, action: Uint16Array, order: Int32Array | null, units: Units, sc: Scratch): void {
   let u0 = s;
-  let prevK = key[s] as number;
-  let prevT = time[s] as number;
+  let prevK = -1;
+  let prevT = 0;
   let disordered = false;
-  for (let p = s + 1; p < e; p++) {
-    const k = key[p] as number;
-    const t = time[p] as number;
+  for (let p = s; p <= e; p++) {
+    const k = p === e ? -2 : (key[p] as number);
     if (k !== prevK) {
-      pushUnit(units, u0, high + prevK);
       if (disordered) sortUnitByTime(u0, p, time, action, order, sc);
+      if (p === e) break;
+      pushUnit(units, p, high + k);
       u0 = p;
       prevK = k;
       disordered = false;
-    } else if (t < prevT) disordered = true;
+      prevT = -Infinity;
+    }
+    const t = time[p] as number;
+    if (t < prevT) disordered = true;
     prevT = t;
   }
-  pushUnit(units, u0, high + prevK);
-  if (disordered) sortUnitByTime(u0, e, time, action, order, sc);
 }
 
 function pushUnit(units: Units, offset: number, key: number): void {
