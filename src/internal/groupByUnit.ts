@@ -23,8 +23,8 @@ export interface GroupedEvents {
   readonly order: Int32Array | null;
 }
 
-/** Target mean bucket size (events) of the first scatter: a bucket (~450 KiB) stays in L2/L3 while it is sorted. */
-const BUCKET_EVENTS = 32768;
+/** Target mean bucket size (events) of the first scatter, to the nearest power of two (2^9 buckets of ~20k events at 10M, 2^6 of ~16k at 1M): a bucket and its scratch (~20 bytes per event) stay in L2 while it is sorted. */
+const BUCKET_EVENTS = 16384;
 /** At most 2^11 buckets in the first scatter (few enough write streams for the caches and TLB). */
 const MAX_HIGH_BITS = 11;
 /** Local LSD digits of at most 16 bits (a 256 KiB count table), and at most about twice the bucket size. */
@@ -84,7 +84,7 @@ export function groupEvents(
   actionLimit = 65536,
 ): GroupedEvents | null {
   const bits = range <= 1 ? 0 : 32 - Math.clz32(range - 1);
-  const wanted = n <= BUCKET_EVENTS ? 0 : Math.ceil(Math.log2(n / BUCKET_EVENTS));
+  const wanted = n <= BUCKET_EVENTS ? 0 : Math.round(Math.log2(n / BUCKET_EVENTS));
   const hiBits = Math.min(bits, MAX_HIGH_BITS, wanted);
   const loBits = bits - hiBits;
   const hiShift = loBits === 32 ? 0 : loBits;
