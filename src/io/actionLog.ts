@@ -514,23 +514,25 @@ function fromRows<R>(rows: ReadonlyArray<R>, accessors: ActionLogAccessors<R>): 
  *
  * - `fromColumns(columns)`: the primary path. Integer unit ids (up to a 2^32 id range) are grouped
  *   with a two-level radix sort: one stable scatter of the time, action and low key bits into
- *   cache-sized buckets by the high key bits, then per bucket, while it is in cache, a radix pass on
- *   the low bits, the unit boundaries and each unit's time order (one linear check; the few units
- *   whose rows arrived out of time order get an insertion sort). Typed time and code columns are
- *   checked inside the scatter pass. Cost: O(n) — three sequential passes and one scattered pass,
- *   no hash maps, no comparator sorts; measured 0.3–1 s for 10M events (1M units) on the shared
- *   2-core VM depending on its load (see the Performance guide), and about 16 bytes per event of
- *   memory on top of the input columns at the peak (the result's 10 bytes per event and 4 bytes per
- *   unit, plus a 2–4-byte key column and small buffers). String unit ids and string action names are interned with
- *   a `Map` first (roughly 2–5× slower at millions of rows); integer ids spanning more than 2^32 are
- *   ranked through a `Set` and a `Map` (also slower).
+ *   cache-sized buckets by the high key bits, then per bucket, while it is in cache, a counting pass
+ *   on the low bits that also yields the unit boundaries, and one linear check of each unit's time
+ *   order (the few units whose rows arrived out of time order get an insertion sort). Input already
+ *   grouped by ascending unit id skips the scatter (one copy and the time check). A `Float64Array` of
+ *   times and `Uint8Array`/`Uint16Array` action codes are checked inside the scatter pass; other column
+ *   types are checked and converted first. Cost: O(n) — three sequential passes and one scattered
+ *   pass, no hash maps, no comparator sorts; 10M events (1M units) take about 0.75 s of CPU on the
+ *   shared 2-core VM (see the Performance guide), and the peak memory is the input columns plus about
+ *   13 bytes per event (the result's 10 bytes per event and 8 per unit, a 1–2-byte code scratch column
+ *   and small buffers). String unit ids and string action names are interned with a `Map` first
+ *   (roughly 2–5× slower at millions of rows); integer ids spanning more than 2^32 are ranked through
+ *   a `Set` and a `Map` (also slower).
  * - `fromRows(rows, accessors)`: a convenience that reads the rows once, calling each accessor once
- *   per row and writing straight into typed columns (action names interned on the fly, string unit ids
- *   collected for interning), then groups like `fromColumns` without validating the columns again.
- *   Cost on top of `fromColumns`: three accessor calls and a `Map` lookup per change of action name
- *   per row — about 100–150 ms for 1M rows with integer ids → funnel on the 2-core VM, more with string
- *   ids; at 10M rows, seconds, mostly garbage collection of the caller's objects. Prefer columns for
- *   large logs.
+ *   per row and writing straight into typed columns (action names interned on the fly through a small
+ *   cache in front of a `Map`, integer ids kept in an `Int32Array`, string unit ids collected for
+ *   interning), then groups like `fromColumns` without validating the columns again. Cost on top of
+ *   `fromColumns`: three accessor calls per row — 1M rows with integer ids → `fromRows` → funnel take
+ *   about 120–140 ms of CPU on the 2-core VM, more with string ids; at 10M rows, seconds, mostly
+ *   garbage collection of the caller's objects. Prefer columns for large logs.
  *
  * Rows may come in any order and may repeat. Bad input throws a {@link FunnelError} with code
  * `INVALID_COLUMN` (columns) or `INVALID_INPUT` (rows) naming the column and row: a non-finite time,
