@@ -106,11 +106,13 @@ export interface TimeInStageReport {
  * are added up (Odoo's duration tracking); the sum is ongoing when its last visit is.
  *
  * Cost: O(history rows) plus a selection per stage and group (no full sort). Without grouping and
- * with `visits: 'each'`, the stays are read from {@link DealTable.histStayEnd} (derived when the table
- * is built): two flat passes over the history rows (count per stage, write the durations) and a
- * radix selection of the median and P90 per stage (two sequential passes over each stage's stays);
- * when no stay is cut by `now`, the completed statistics and the running stays' starts are kept per
- * table, so a repeated call only measures the running stays (see docs/performance.md).
+ * with `visits: 'each'`, when no stay is cut by `now` (no `now`, or `now` at or after the table's
+ * last event), the stays come from the columns derived when the table is built
+ * ({@link DealTable.stayDurations}, {@link DealTable.runningStayStarts}): each stage's stays are one
+ * contiguous run, and the median and P90 are a radix selection over it (two sequential passes, the sum
+ * taken in the first); no pass over the history rows. The completed statistics are then kept per
+ * table, so a repeated call only measures the running stays. An earlier `now` reads
+ * {@link DealTable.histStayEnd} in two flat passes over the history rows (see docs/performance.md).
  *
  * @param table - the deals
  * @param options - `now`, visit rule, grouping
