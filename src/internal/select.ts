@@ -85,22 +85,23 @@ const TARGET = new Int32Array(65536).fill(-1);
  * 16 bits of their IEEE-754 pattern (which order like the numbers for non-negative doubles), a second
  * pass copies out only the values of the few buckets that hold the wanted order statistics, which are
  * then selected there. Two sequential passes instead of partitioning the whole range; `a` is not
- * reordered. Returns null (use {@link quantileInPlace}) for fewer than 4096 values, on a big-endian platform,
- * or when the range holds a negative number, -0, an infinity or NaN. @internal
+ * reordered. With `sum`, the counting pass also adds up the range in index order (the same sum as a
+ * plain loop from `lo` to `hi`) into `sum[0]`. Returns null (use {@link quantileInPlace}; `sum` is then
+ * not written) for fewer than 4096 values, on a big-endian platform, or when the range holds a negative
+ * number, -0, an infinity or NaN. Each pass is its own small function, so V8 optimises it once and
+ * keeps it (one large function was re-optimised on every call). @internal
  */
-export function quantilesNonNegative(a: Float64Array, lo: number, hi: number, ps: readonly number[]): number[] | null {
+export function quantilesNonNegative(a: Float64Array, lo: number, hi: number, ps: readonly number[], sum?: Float64Array): number[] | null {
   const n = hi - lo;
   if (n < RADIX_MIN || !LITTLE_ENDIAN) return null;
   const words = new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
   COUNT.fill(0);
-  for (let i = lo; i < hi; i++) {
-    const top = (words[2 * i + 1] as number) >>> 16;
-    COUNT[top] = (COUNT[top] as number) + 1;
-  }
+  const total = sumTopCounts(a, words, lo, hi, COUNT);
   // sign bit set (negative or -0), or exponent all ones (infinity, NaN): not for this path
   let bad = 0;
   for (let t = 0x7ff0; t < 65536; t++) bad += COUNT[t] as number;
   if (bad > 0) return null;
+  if (sum !== undefined) sum[0] = total;
   // the order statistics needed: ⌊h⌋ and ⌊h⌋ + 1 of each p (h = (n − 1)p)
   const ranks: number[] = [];
   for (const p of ps) {
@@ -128,21 +129,15 @@ export function quantilesNonNegative(a: Float64Array, lo: number, hi: number, ps
     }
   }
   // copy out the values of the wanted buckets, each bucket into its own run of `pool`
-  const offset: number[] = [];
+  const fill = new Int32Array(buckets.length);
   let size = 0;
-  for (const b of buckets) {
-    offset.push(size);
-    size += COUNT[b] as number;
+  for (let j = 0; j < buckets.length; j++) {
+    fill[j] = size;
+    size += COUNT[buckets[j] as number] as number;
   }
+  const offset = fill.slice();
   const pool = new Float64Array(size);
-  const fill = offset.slice();
-  for (let i = lo; i < hi; i++) {
-    const j = TARGET[(words[2 * i + 1] as number) >>> 16] as number;
-    if (j < 0) continue;
-    const w = fill[j] as number;
-    pool[w] = a[i] as number;
-    fill[j] = w + 1;
-  }
+  gatherBuckets(a, words, lo, hi, TARGET, pool, fill);
   const value = (k: number): number => {
     const j = TARGET[bucketOf[k] as number] as number;
     const o = offset[j] as number;
@@ -161,4 +156,26 @@ export function quantilesNonNegative(a: Float64Array, lo: number, hi: number, ps
   }
   for (const b of buckets) TARGET[b] = -1;
   return out;
+}
+
+/** Counting pass of {@link quantilesNonNegative}: histogram of the top 16 bits; returns Σ a[lo..hi) in index order. */
+function sumTopCounts(a: Float64Array, words: Uint32Array, lo: number, hi: number, count: Int32Array): number {
+  let sum = 0;
+  for (let i = lo; i < hi; i++) {
+    sum += a[i] as number;
+    const top = (words[2 * i + 1] as number) >>> 16;
+    count[top] = (count[top] as number) + 1;
+  }
+  return sum;
+}
+
+/** Copy pass of {@link quantilesNonNegative}: the values whose top 16 bits mark a wanted bucket, each into its bucket's run. */
+function gatherBuckets(a: Float64Array, words: Uint32Array, lo: number, hi: number, target: Int32Array, pool: Float64Array, fill: Int32Array): void {
+  for (let i = lo; i < hi; i++) {
+    const j = target[(words[2 * i + 1] as number) >>> 16] as number;
+    if (j < 0) continue;
+    const w = fill[j] as number;
+    pool[w] = a[i] as number;
+    fill[j] = w + 1;
+  }
 }

@@ -49,9 +49,10 @@ export const DEAL_LOST = 2;
  * The history of deal `i` is the rows `histStart[i] .. histStart[i+1] - 1`; the first row is
  * usually the creation (`histFrom = -1`). Treat every array as read-only: analyses share them.
  *
- * The last four members are **derived** from the others when the table is built (by every builder,
- * {@link dealTableAsOf} included), in one pass over the deals and their history rows: the open-deal
- * index, each deal's terminal stage, the end of each stay and the table's last event. Analyses read
+ * The last seven members are **derived** from the others when the table is built (by every builder,
+ * {@link dealTableAsOf} included), in one pass over the deals and their history rows (plus one over the
+ * stays): the open-deal index, each deal's terminal stage, the end of each stay, the stays per stage
+ * (counts, durations of the ended ones, starts of the running ones) and the table's last event. Analyses read
  * them instead of re-deriving them on every call; they are consistent with the base columns as long as
  * tables are only made by the builders (do not assemble a table by hand or spread one and replace
  * columns).
@@ -126,15 +127,37 @@ export interface DealTable {
    * stage, or a row that keeps the stage and status, such as an amount change).
    */
   readonly histStayEnd: Float64Array;
+  /**
+   * Derived at build, the number of **stays** (see {@link DealTable.histStayEnd}) per stage, two
+   * counters per stage index `s`: `stayCounts[2 * s]` the stays that ended (finite stay end),
+   * `stayCounts[2 * s + 1]` the stays still running (stay end `+Infinity`). Zero for won and lost
+   * stages. Length `2 × stages`. Lets time in stage place every stay in one pass over the history.
+   */
+  readonly stayCounts: Int32Array;
+  /**
+   * Derived at build: the duration in milliseconds (stay end − start) of every stay that ended,
+   * grouped by stage index (stage 0's stays first), each stage's in history-row order (deal order).
+   * Stage `s` holds the entries from Σ `stayCounts[2 * t]` over `t < s`, `stayCounts[2 * s]` of them.
+   * Lets time in stage read the stays of a stage as one contiguous run instead of replaying the history.
+   */
+  readonly stayDurations: Float64Array;
+  /**
+   * Derived at build: the start time (epoch ms) of every stay still running, grouped by stage index
+   * like {@link DealTable.stayDurations} (`stayCounts[2 * s + 1]` entries for stage `s`), in deal order.
+   */
+  readonly runningStayStarts: Float64Array;
   /** Derived at build: the latest time in the table (creation, close or history row), epoch ms; `-Infinity` for an empty table. */
   readonly lastEventAt: number;
 }
 
-/** The derived part of a {@link DealTable} (see its last four members). @internal */
+/** The derived part of a {@link DealTable} (see its last seven members). @internal */
 export interface DealTableDerived {
   readonly openDeals: Int32Array;
   readonly furthestStage: Int32Array;
   readonly histStayEnd: Float64Array;
+  readonly stayCounts: Int32Array;
+  readonly stayDurations: Float64Array;
+  readonly runningStayStarts: Float64Array;
   readonly lastEventAt: number;
 }
 
@@ -155,6 +178,7 @@ export function deriveDealColumns(
   const openDeals = new Int32Array(nOpen);
   const furthestStage = new Int32Array(size);
   const histStayEnd = new Float64Array(histTo.length).fill(Number.NaN);
+  const stayCounts = new Int32Array(2 * S);
   let last = -Infinity;
   let w = 0;
   for (let i = 0; i < size; i++) {
@@ -181,6 +205,7 @@ export function deriveDealColumns(
       if (ct === DEAL_OPEN && to > furthestOpen) furthestOpen = to;
       if (runningRow >= 0 && (!open || to !== runningStage)) {
         histStayEnd[runningRow] = at;
+        stayCounts[2 * runningStage] = (stayCounts[2 * runningStage] as number) + 1;
         runningRow = -1;
       }
       if (open && runningRow < 0 && ct === DEAL_OPEN) {
@@ -188,7 +213,10 @@ export function deriveDealColumns(
         runningStage = to;
       }
     }
-    if (runningRow >= 0) histStayEnd[runningRow] = Infinity;
+    if (runningRow >= 0) {
+      histStayEnd[runningRow] = Infinity;
+      stayCounts[2 * runningStage + 1] = (stayCounts[2 * runningStage + 1] as number) + 1;
+    }
     if (st === DEAL_LOST) {
       const la = lostAtStage[i] as number;
       furthestStage[i] = la >= 0 && la < S && cat[la] !== DEAL_LOST ? la : furthestOpen;
@@ -197,7 +225,49 @@ export function deriveDealColumns(
       furthestStage[i] = cat[cur] !== DEAL_LOST && cur > furthest ? cur : furthest;
     }
   }
-  return { openDeals, furthestStage, histStayEnd, lastEventAt: last };
+  const { stayDurations, runningStayStarts } = groupStays(stayCounts, histTo, histAt, histStayEnd);
+  return { openDeals, furthestStage, histStayEnd, stayCounts, stayDurations, runningStayStarts, lastEventAt: last };
+}
+
+/**
+ * The stays grouped by stage (see {@link DealTable.stayDurations}): one pass over the history rows
+ * placing each stay's duration (or a running stay's start) into its stage's run, in row order.
+ */
+function groupStays(stayCounts: Int32Array, histTo: Int32Array, histAt: Float64Array, histStayEnd: Float64Array): { stayDurations: Float64Array; runningStayStarts: Float64Array } {
+  const S = stayCounts.length >> 1;
+  // fill[2s]: next slot of stage s in stayDurations; fill[2s + 1]: in runningStayStarts
+  const fill = new Int32Array(2 * S);
+  let done = 0;
+  let running = 0;
+  for (let s = 0; s < S; s++) {
+    fill[2 * s] = done;
+    fill[2 * s + 1] = running;
+    done += stayCounts[2 * s] as number;
+    running += stayCounts[2 * s + 1] as number;
+  }
+  const stayDurations = new Float64Array(done);
+  const runningStayStarts = new Float64Array(running);
+  placeStays(histTo, histAt, histStayEnd, fill, stayDurations, runningStayStarts);
+  return { stayDurations, runningStayStarts };
+}
+
+/** The loop of {@link groupStays} (a small top-level function, so V8 optimises it once). */
+function placeStays(histTo: Int32Array, histAt: Float64Array, histStayEnd: Float64Array, fill: Int32Array, durations: Float64Array, starts: Float64Array): void {
+  const m = histTo.length;
+  for (let k = 0; k < m; k++) {
+    const e = histStayEnd[k] as number;
+    if (e !== e) continue;
+    const c = 2 * (histTo[k] as number);
+    if (e !== Infinity) {
+      const w = fill[c] as number;
+      durations[w] = e - (histAt[k] as number);
+      fill[c] = w + 1;
+    } else {
+      const w = fill[c + 1] as number;
+      starts[w] = histAt[k] as number;
+      fill[c + 1] = w + 1;
+    }
+  }
 }
 
 /**

@@ -106,11 +106,13 @@ export interface TimeInStageReport {
  * are added up (Odoo's duration tracking); the sum is ongoing when its last visit is.
  *
  * Cost: O(history rows) plus a selection per stage and group (no full sort). Without grouping and
- * with `visits: 'each'`, the stays are read from {@link DealTable.histStayEnd} (derived when the table
- * is built): two flat passes over the history rows (count per stage, write the durations) and a
- * radix selection of the median and P90 per stage (two sequential passes over each stage's stays);
- * when no stay is cut by `now`, the completed statistics and the running stays' starts are kept per
- * table, so a repeated call only measures the running stays (see docs/performance.md).
+ * with `visits: 'each'`, when no stay is cut by `now` (no `now`, or `now` at or after the table's
+ * last event), the stays come from the columns derived when the table is built
+ * ({@link DealTable.stayDurations}, {@link DealTable.runningStayStarts}): each stage's stays are one
+ * contiguous run, and the median and P90 are a radix selection over it (two sequential passes, the sum
+ * taken in the first); no pass over the history rows. The completed statistics are then kept per
+ * table, so a repeated call only measures the running stays. An earlier `now` reads
+ * {@link DealTable.histStayEnd} in two flat passes over the history rows (see docs/performance.md).
  *
  * @param table - the deals
  * @param options - `now`, visit rule, grouping
@@ -262,78 +264,64 @@ function report(table: DealTable, now: number, visits: 'each' | 'total', groupBy
   });
 }
 
-/**
- * Per table, for `visits: 'each'` without grouping: the completed-stay statistics of each stage (they
- * do not depend on `now` once `now` is at or after the table's last event) and the start times of the
- * running stays by stage, so a repeated call only measures the running stays up to its `now`.
- */
-interface StayCache {
-  /** Stage index → completed-stay statistics (open stages only). */
-  readonly completed: ReadonlyArray<StayStats | undefined>;
-  /** Stage index → offsets into `ongoingStart` (length stages + 1). */
-  readonly ongoingOffset: Int32Array;
-  /** Start times of the stays still running after the last event, by stage, in deal order. */
-  readonly ongoingStart: Float64Array;
-}
-
-const STAY_CACHE = new WeakMap<DealTable, StayCache>();
+/** Per table, for `visits: 'each'` without grouping: stage index → completed-stay statistics (open stages only). */
+const COMPLETED_CACHE = new WeakMap<DealTable, ReadonlyArray<StayStats | undefined>>();
 
 /**
- * The fast path of {@link timeInStage} (`visits: 'each'`, no grouping): the stays are the history rows
- * with a {@link DealTable.histStayEnd} (derived at build), so two flat passes over the history rows
- * (count per cell, then write each duration into its cell, in deal order) replace the per-deal state
- * machine; then a selection per cell. When no stay is cut by `now`, the completed statistics and the
- * running stays' starts are kept per table for repeated calls.
+ * The fast path of {@link timeInStage} (`visits: 'each'`, no grouping). When no stay is cut by `now`
+ * (no `now`, or `now` at or after the table's last event), the stays are read from the columns derived
+ * at build: each stage's completed durations are one run of {@link DealTable.stayDurations} (their
+ * statistics are then kept per table for repeated calls) and its running stays are measured from
+ * {@link DealTable.runningStayStarts} up to `now`. Otherwise two flat passes over the history rows
+ * (count per cell, then write each duration into its cell, in deal order) using
+ * {@link DealTable.histStayEnd}; then a selection per cell.
  */
 function ungrouped(table: DealTable, isOpen: Uint8Array, now: number): TimeInStageGroup {
   const hasNow = now === now;
   const S = isOpen.length;
-  const cacheable = !hasNow || now >= table.lastEventAt;
-  let cache = cacheable ? STAY_CACHE.get(table) : undefined;
-  let completed: ReadonlyArray<StayStats | undefined>;
-  let ongoing: Array<StayStats | undefined> = [];
-  if (cache !== undefined) {
-    completed = cache.completed;
-    if (hasNow) {
-      const { ongoingOffset, ongoingStart } = cache;
-      const buf = new Float64Array(ongoingStart.length);
-      for (let k = 0; k < buf.length; k++) buf[k] = now - (ongoingStart[k] as number);
-      for (let s = 0; s < S; s++) if (isOpen[s] === 1) ongoing[s] = statsFrom(buf, ongoingOffset[s] as number, ongoingOffset[s + 1] as number);
+  const completed: Array<StayStats | undefined> = [];
+  const ongoing: Array<StayStats | undefined> = [];
+  if (!hasNow || now >= table.lastEventAt) {
+    const { stayCounts, stayDurations, runningStayStarts } = table;
+    const cached = COMPLETED_CACHE.get(table);
+    const buf = hasNow ? new Float64Array(runningStayStarts.length) : null;
+    let done = 0;
+    let running = 0;
+    for (let s = 0; s < S; s++) {
+      const nDone = stayCounts[2 * s] as number;
+      const nRunning = stayCounts[2 * s + 1] as number;
+      if (isOpen[s] === 1) {
+        completed[s] = cached === undefined ? readOnlyStats(stayDurations, done, done + nDone) : cached[s];
+        if (buf !== null) {
+          for (let k = running; k < running + nRunning; k++) buf[k] = now - (runningStayStarts[k] as number);
+          ongoing[s] = statsFrom(buf, running, running + nRunning);
+        }
+      }
+      done += nDone;
+      running += nRunning;
     }
+    if (cached === undefined) COMPLETED_CACHE.set(table, completed);
   } else {
     const { histTo, histAt, histStayEnd } = table;
     const m = histTo.length;
-    // cell = stage * 2 + (0 completed | 1 ongoing); pass 1 counts per cell
+    // cell = stage * 2 + (0 completed | 1 ongoing); pass 1 counts per cell: a stay counts when it
+    // starts by `now`, as completed when it ends by then
     const start = new Int32Array(2 * S + 1);
-    if (cacheable) countStays(histTo, histStayEnd, hasNow, start);
-    else {
-      // `now` cuts some stays: a stay counts when it starts by `now`, as completed when it ends by then
-      for (let k = 0; k < m; k++) {
-        const e = histStayEnd[k] as number;
-        if (e !== e) continue;
-        if ((histAt[k] as number) > now) continue;
-        const c = (histTo[k] as number) * 2 + (e <= now ? 1 : 2);
-        start[c] = (start[c] as number) + 1;
-      }
+    for (let k = 0; k < m; k++) {
+      const e = histStayEnd[k] as number;
+      if (e !== e) continue;
+      if ((histAt[k] as number) > now) continue;
+      const c = (histTo[k] as number) * 2 + (e <= now ? 1 : 2);
+      start[c] = (start[c] as number) + 1;
     }
     for (let c = 0; c < 2 * S; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
     const fill = start.slice(0, 2 * S);
     const buf = new Float64Array(start[2 * S] as number);
-    // running stays' starts by stage (for the cache), at the same offsets as their ongoing cells
-    const ongoingOffset = new Int32Array(S + 1);
-    for (let s = 0; s < S; s++) ongoingOffset[s + 1] = (ongoingOffset[s] as number) + (start[2 * s + 2] as number) - (start[2 * s + 1] as number);
-    const ongoingStart = new Float64Array(cacheable && hasNow ? (ongoingOffset[S] as number) : 0);
-    writeStays(histTo, histAt, histStayEnd, now, fill, buf, cacheable && hasNow ? ongoingStart : null, start, ongoingOffset);
-    const done: Array<StayStats | undefined> = [];
+    writeStays(histTo, histAt, histStayEnd, now, fill, buf);
     for (let s = 0; s < S; s++) {
       if (isOpen[s] !== 1) continue;
-      done[s] = statsFrom(buf, start[2 * s] as number, start[2 * s + 1] as number);
-      if (hasNow) ongoing[s] = statsFrom(buf, start[2 * s + 1] as number, start[2 * s + 2] as number);
-    }
-    completed = done;
-    if (cacheable) {
-      cache = { completed: done, ongoingOffset, ongoingStart };
-      STAY_CACHE.set(table, cache);
+      completed[s] = statsFrom(buf, start[2 * s] as number, start[2 * s + 1] as number);
+      ongoing[s] = statsFrom(buf, start[2 * s + 1] as number, start[2 * s + 2] as number);
     }
   }
   const stages: TimeInStageStage[] = [];
@@ -344,61 +332,52 @@ function ungrouped(table: DealTable, isOpen: Uint8Array, now: number): TimeInSta
   return { key: null, stages };
 }
 
-/**
- * Pass 1 of {@link ungrouped} when no stay is cut (no `now`, or `now` at or after the last event): a
- * stay is completed when it has an end, running otherwise (counted only with a `now`). Reads two columns.
- */
-function countStays(histTo: Int32Array, histStayEnd: Float64Array, hasNow: boolean, start: Int32Array): void {
-  const m = histTo.length;
-  const L = start.length;
-  // two interleaved counter sets (even and odd rows), so consecutive rows rarely wait on one counter
-  const lanes = new Int32Array(2 * L);
-  const running = hasNow ? 2 : -1; // cell offset of a running stay, or "skip"
-  for (let k = 0; k < m; k++) {
-    const e = histStayEnd[k] as number;
-    if (e !== e) continue;
-    const off = e !== Infinity ? 1 : running;
-    if (off < 0) continue;
-    const c = (k & 1) * L + (histTo[k] as number) * 2 + off;
-    lanes[c] = (lanes[c] as number) + 1;
-  }
-  for (let c = 0; c < L; c++) start[c] = (start[c] as number) + (lanes[c] as number) + (lanes[L + c] as number);
-}
-
-/** Pass 2 of {@link ungrouped}: each stay's duration into its cell (in row order), running stays' starts too. */
-function writeStays(histTo: Int32Array, histAt: Float64Array, histStayEnd: Float64Array, now: number, fill: Int32Array, buf: Float64Array, ongoingStart: Float64Array | null, start: Int32Array, ongoingOffset: Int32Array): void {
-  const hasNow = now === now;
+/** The second pass of {@link ungrouped} when `now` cuts stays: each stay's duration into its cell (in row order). */
+function writeStays(histTo: Int32Array, histAt: Float64Array, histStayEnd: Float64Array, now: number, fill: Int32Array, buf: Float64Array): void {
   const m = histTo.length;
   for (let k = 0; k < m; k++) {
     const e = histStayEnd[k] as number;
     if (e !== e) continue;
     const at = histAt[k] as number;
-    if (hasNow && at > now) continue;
-    const s = histTo[k] as number;
-    if (hasNow ? e <= now : e !== Infinity) {
-      const w = fill[2 * s] as number;
+    if (at > now) continue;
+    const c = 2 * (histTo[k] as number);
+    if (e <= now) {
+      const w = fill[c] as number;
       buf[w] = e - at;
-      fill[2 * s] = w + 1;
-    } else if (hasNow) {
-      const w = fill[2 * s + 1] as number;
+      fill[c] = w + 1;
+    } else {
+      const w = fill[c + 1] as number;
       buf[w] = now - at;
-      fill[2 * s + 1] = w + 1;
-      // the ongoing cells are contiguous by stage, so the same offset minus the completed counts
-      if (ongoingStart !== null) ongoingStart[w - (start[2 * s + 1] as number) + (ongoingOffset[s] as number)] = at;
+      fill[c + 1] = w + 1;
     }
   }
 }
 
-/** Count, mean, median and P90 (type 7) of `buf[lo..hi)` in days; reorders that range. */
+const QUANTILES = [0.5, 0.9] as const;
+/** Scratch for the sum written by {@link quantilesNonNegative}. */
+const SUM = new Float64Array(1);
+
+/** {@link statsFrom} of `a[lo..hi)` without reordering `a` (a table column): small ranges are copied first. */
+function readOnlyStats(a: Float64Array, lo: number, hi: number): StayStats {
+  const n = hi - lo;
+  if (n === 0) return { count: 0, mean: null, median: null, p90: null };
+  const q = quantilesNonNegative(a, lo, hi, QUANTILES, SUM);
+  if (q !== null) return { count: n, mean: (SUM[0] as number) / n / DAY_MS, median: (q[0] as number) / DAY_MS, p90: (q[1] as number) / DAY_MS };
+  return statsFrom(a.slice(lo, hi), 0, n);
+}
+
+/** Count, mean, median and P90 (type 7) of `buf[lo..hi)` in days; may reorder that range. */
 function statsFrom(buf: Float64Array, lo: number, hi: number): StayStats {
   const n = hi - lo;
   if (n === 0) return { count: 0, mean: null, median: null, p90: null };
+  // large ranges: radix selection of both quantiles in two passes, the sum taken in the first one
+  const q = quantilesNonNegative(buf, lo, hi, QUANTILES, SUM);
+  if (q !== null) return { count: n, mean: (SUM[0] as number) / n / DAY_MS, median: (q[0] as number) / DAY_MS, p90: (q[1] as number) / DAY_MS };
+  // small ones: quickselect (the sum first: the selection reorders the range)
   let sum = 0;
   for (let k = lo; k < hi; k++) sum += buf[k] as number;
-  // large ranges: radix selection of both quantiles in two passes; small ones: quickselect
-  const q = quantilesNonNegative(buf, lo, hi, [0.5, 0.9]);
-  const median = q === null ? (quantileInPlace(buf, lo, hi, 0.5) as number) : (q[0] as number);
-  const p90 = q === null ? (quantileInPlace(buf, lo, hi, 0.9) as number) : (q[1] as number);
+  const median = quantileInPlace(buf, lo, hi, 0.5) as number;
+  const p90 = quantileInPlace(buf, lo, hi, 0.9) as number;
   return { count: n, mean: sum / n / DAY_MS, median: median / DAY_MS, p90: p90 / DAY_MS };
 }
 

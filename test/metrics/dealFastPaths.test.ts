@@ -3,7 +3,7 @@ import { describe, expect } from 'vitest';
 import { conversion, DEAL_LOST, DEAL_OPEN, DealTable, dealTableAsOf, pipelineAt, timeInStage, weightedPipeline, type DealTable as Table } from '../../src/index.js';
 import { dealFunnel, rawDealsArb, tableOf, visitTimes, type RawDeal } from '../arbitraries/deals.js';
 
-// The columns derived at build (openDeals, furthestStage, histStayEnd, lastEventAt) against naive
+// The columns derived at build (openDeals, furthestStage, histStayEnd, the stays by stage, lastEventAt) against naive
 // definitions computed here from the table's base columns, and every fast path against the general
 // path it stands for (forced with a grouping function or a probability function).
 const ONE = (): string => 'all';
@@ -53,6 +53,26 @@ function expectDerived(t: Table): void {
   expect(Array.from(t.furthestStage)).toEqual(n.furthest);
   expect(Array.from(t.histStayEnd)).toEqual(n.stayEnd);
   expect(t.lastEventAt).toBe(n.last);
+  // the stays grouped by stage, from the naive stay ends: per stage, in row order
+  const S = t.stageIds.length;
+  const counts = Array.from({ length: 2 * S }, () => 0);
+  const durations: number[][] = Array.from({ length: S }, () => []);
+  const starts: number[][] = Array.from({ length: S }, () => []);
+  n.stayEnd.forEach((e, k) => {
+    if (Number.isNaN(e)) return;
+    const s = t.histTo[k] as number;
+    const at = t.histAt[k] as number;
+    if (e === Infinity) {
+      counts[2 * s + 1] = (counts[2 * s + 1] as number) + 1;
+      starts[s]?.push(at);
+    } else {
+      counts[2 * s] = (counts[2 * s] as number) + 1;
+      durations[s]?.push(e - at);
+    }
+  });
+  expect(Array.from(t.stayCounts)).toEqual(counts);
+  expect(Array.from(t.stayDurations)).toEqual(durations.flat());
+  expect(Array.from(t.runningStayStarts)).toEqual(starts.flat());
 }
 
 /** A few instants that cut the generated histories in different places, and one after everything. */
@@ -232,5 +252,94 @@ describe('time in stage on a large table (radix selection of the quantiles)', ()
       expect(s.ongoing?.count).toBe(o.length);
       if (o.length > 0) expect(s.ongoing?.median).toBe(type7(o, 0.5) / DAY);
     });
+  });
+});
+
+describe('time in stage, large random tables (radix selection, build-time stays): fast path = general path = naive replay', () => {
+  // Seeded tables of 9,000 deals: stays per stage above the radix threshold (4096), zero-length stays
+  // (gap 0), many ties (coarse times), backward moves and re-entries, open / won / lost deals, and
+  // instants that cut stays (before some events), at the last event, after it, or no instant at all.
+  const DAY = 86_400_000;
+  const dealsOf = (seed: number): RawDeal[] => {
+    let x = seed >>> 0 || 1;
+    const rand = (): number => {
+      x = (x + 0x6d2b79f5) >>> 0;
+      let t = x;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const GAPS = [0, 0, 1, DAY, DAY, 2 * DAY, 3 * DAY];
+    return Array.from({ length: 9_000 }, (_, i) => {
+      const visits = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => Math.floor(rand() * 4));
+      const status = (['open', 'won', 'lost'] as const)[Math.floor(rand() * 3)] as RawDeal['status'];
+      return {
+        id: `d${i}`,
+        createdAt: Math.floor(rand() * 400) * DAY,
+        visits: status === 'won' ? [...visits, 4 + Math.floor(rand() * 2)] : visits,
+        gaps: Array.from({ length: 8 }, () => (rand() < 0.7 ? (GAPS[Math.floor(rand() * GAPS.length)] as number) : Math.floor(rand() * 40 * DAY))),
+        status,
+        amountMinor: null,
+        currency: 'EUR',
+        owner: 'ann',
+      };
+    });
+  };
+  /** Naive replay of the raw deals (not the table): stays per open stage, in deal order. */
+  const naive = (raw: readonly RawDeal[], now: number | undefined): { completed: number[][]; ongoing: number[][] } => {
+    const completed: number[][] = [[], [], [], []];
+    const ongoing: number[][] = [[], [], [], []];
+    const cut = now ?? Infinity;
+    for (const d of raw) {
+      const times = visitTimes(d);
+      const rows = d.visits.map((s, k) => ({ s, at: times[k] as number, open: !(d.status === 'won' && k === d.visits.length - 1) }));
+      if (d.status === 'lost') rows.push({ s: 6, at: times[d.visits.length] as number, open: false });
+      let cur = -1;
+      let start = 0;
+      for (const r of rows) {
+        if (r.at > cut) break;
+        if (cur >= 0 && (!r.open || r.s !== cur)) {
+          completed[cur]?.push(r.at - start);
+          cur = -1;
+        }
+        if (cur < 0 && r.open && r.s < 4) {
+          cur = r.s;
+          start = r.at;
+        }
+      }
+      if (cur >= 0 && now !== undefined) ongoing[cur]?.push(now - start);
+    }
+    return { completed, ongoing };
+  };
+  const type7 = (xs: number[], p: number): number => {
+    const s = [...xs].sort((a, b) => a - b);
+    const h = (s.length - 1) * p;
+    const f = Math.floor(h);
+    return f + 1 < s.length && h !== f ? (s[f] as number) + (h - f) * ((s[f + 1] as number) - (s[f] as number)) : (s[f] as number);
+  };
+  const statsOf = (ms: number[]): { count: number; mean: number | null; median: number | null; p90: number | null } => {
+    if (ms.length === 0) return { count: 0, mean: null, median: null, p90: null };
+    let sum = 0;
+    for (const v of ms) sum += v; // deal order, as the library adds them up
+    return { count: ms.length, mean: sum / ms.length / DAY, median: type7(ms, 0.5) / DAY, p90: type7(ms, 0.9) / DAY };
+  };
+  test.prop([fc.integer({ min: 1, max: 2 ** 31 - 1 })], { numRuns: 3 })('every statistic exactly, first call and repeated call', (seed) => {
+    const raw = dealsOf(seed);
+    const table = tableOf(raw);
+    expectDerived(table);
+    const last = table.lastEventAt;
+    for (const now of [undefined, last, last + DAY / 3, 150 * DAY, 20 * DAY + 1]) {
+      const options = now === undefined ? {} : { now };
+      const fast = timeInStage(table, options);
+      const general = timeInStage(table, { ...options, groupBy: ONE });
+      expect(fast.total).toEqual({ ...general.total, key: null });
+      const n = naive(raw, now);
+      fast.total.stages.forEach((s, k) => {
+        expect(s.completed).toEqual(statsOf(n.completed[k] as number[]));
+        expect(s.ongoing).toEqual(now === undefined ? null : statsOf(n.ongoing[k] as number[]));
+      });
+      if (now === last || now === undefined) expect((n.completed[0] as number[]).length).toBeGreaterThan(4096);
+      expect(timeInStage(table, options)).toEqual(fast); // repeated: the per-table cache when it applies
+    }
   });
 });
