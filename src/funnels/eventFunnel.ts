@@ -2,6 +2,7 @@ import { fail } from '../errors/FunnelError.js';
 import type { ActionLog } from '../io/actionLog.js';
 import { deepFreeze } from '../internal/freeze.js';
 import { medianOf } from '../internal/medianOf.js';
+import { quantilesNonNegative } from '../internal/select.js';
 import type { CompiledMatcher, CompiledQuery } from './compileQuery.js';
 import { matches } from './compileQuery.js';
 import { compileFor, evaluateCompiled } from './evaluateFunnelUnits.js';
@@ -235,6 +236,16 @@ export function eventFunnel(log: ActionLog, options: EventFunnelOptions): EventF
   return report(q, sum, prevReq, lists, excludedUnits);
 }
 
+/**
+ * Median of the step times `a[0 .. n)` (`null` when none): by the radix selection (two sequential
+ * passes, `a` left in place) when they are all non-negative finite numbers — ordered funnels' times
+ * always are — else by the sampled selection. Both give the exact order statistic.
+ */
+function medianOfGaps(a: Float64Array, n: number): number | null {
+  if (n === 0) return null;
+  return quantilesNonNegative(a, 0, n, [0.5])?.[0] ?? medianOf(a, n);
+}
+
 /** Assembles the frozen report from the summary (and the unit lists, when requested). */
 function report(q: CompiledQuery, sum: FunnelSummary, prevReq: Int32Array, lists: EventFunnelStepUnits[] | null, excludedUnits: Array<string | number>): EventFunnelReport {
   const n = q.n;
@@ -256,7 +267,7 @@ function report(q: CompiledQuery, sum: FunnelSummary, prevReq: Int32Array, lists
       dropped: dropped[k] as number,
       inProgress: inProg[k] as number,
       meanMsFromPrevious: g === 0 ? null : (gapSum[k] as number) / g,
-      medianMsFromPrevious: medianOf(gaps[k] as Float64Array, g),
+      medianMsFromPrevious: medianOfGaps(gaps[k] as Float64Array, g),
       ...(lists !== null ? { units: lists[k] as EventFunnelStepUnits } : {}),
     });
   }

@@ -235,6 +235,8 @@ export function passClickhouse(log: ActionLog, q: CompiledQuery, codeStep: Int8A
     let lev1 = 0;
     let tie0 = 0;
     let tie1 = 0;
+    let prev0 = NaN;
+    let prev1 = NaN;
     const m = Math.min(l0, l1);
     for (let j = 0; j < m; j++) {
       const i0 = j + 1;
@@ -243,8 +245,10 @@ export function passClickhouse(log: ActionLog, q: CompiledQuery, codeStep: Int8A
       const s1 = S + (cs[action[a1 + j] as number] as number);
       const t0 = time[a0 + j] as number;
       const t1 = time[a1 + j] as number;
-      tie0 |= +(t0 === tt[j]);
-      tie1 |= +(t1 === tt[i1 - 1]);
+      tie0 |= +(t0 === prev0);
+      tie1 |= +(t1 === prev1);
+      prev0 = t0;
+      prev1 = t1;
       tt[i0] = t0;
       tt[i1] = t1;
       F[0] = i0;
@@ -432,6 +436,8 @@ export function passPosthog(log: ActionLog, q: CompiledQuery, codeStep: Int8Arra
     let best1 = O;
     let tie0 = 0;
     let tie1 = 0;
+    let prev0 = NaN;
+    let prev1 = NaN;
     const m = Math.min(l0, l1);
     for (let j = 0; j < m; j++) {
       const i0 = j + 1;
@@ -440,8 +446,10 @@ export function passPosthog(log: ActionLog, q: CompiledQuery, codeStep: Int8Arra
       const s1 = S + (cs[action[a1 + j] as number] as number);
       const t0 = time[a0 + j] as number;
       const t1 = time[a1 + j] as number;
-      tie0 |= +(t0 === tt[j]);
-      tie1 |= +(t1 === tt[i1 - 1]);
+      tie0 |= +(t0 === prev0);
+      tie1 |= +(t1 === prev1);
+      prev0 = t0;
+      prev1 = t1;
       tt[i0] = t0;
       tt[i1] = t1;
       F[0] = i0;
