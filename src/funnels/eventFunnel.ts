@@ -172,11 +172,12 @@ function whyDropped(log: ActionLog, q: CompiledQuery, r: FunnelUnitResults, ende
  * Cost: one pass over the log. The common query — ordered, one action per step, no property filters,
  * optional steps, per-step gaps or exclusions, PostHog rules or ClickHouse's default semantics, no unit
  * lists — runs as a single fused pass over the log's action and time columns that feeds each unit's
- * result straight into the step counts and time buffers (no per-unit arrays; about 10–20 ns per event
- * on a 2-core cloud VM, see `docs/performance.md`). Every other query runs the engine
+ * result straight into the step counts and time buffers (no per-unit arrays). The pass is branch-free
+ * and works on two units at once; a unit with two events at the same timestamp is redone step by step
+ * (about 10–20 ns per event on a 2-core cloud VM, see `docs/performance.md`). Every other query runs the engine
  * ({@link evaluateFunnelUnits}: `unitCount × steps × 10` bytes of per-unit output) and two passes over
- * its results. Medians by selection, not sorting (above 8,192 times one branch-free pass around a
- * sampled bracket, then a selection inside it). `units: true` adds a scan of each dropped unit's events.
+ * its results. Medians by selection, not sorting (a radix selection: two sequential passes over each
+ * step's times). `units: true` adds a scan of each dropped unit's events.
  *
  * @param log - The action log.
  * @param options - The query (steps, window, order, attempt rule, exclusions, `now`) and `units`.
