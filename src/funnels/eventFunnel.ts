@@ -2,6 +2,7 @@ import { fail } from '../errors/FunnelError.js';
 import type { ActionLog } from '../io/actionLog.js';
 import { deepFreeze } from '../internal/freeze.js';
 import { medianOf } from '../internal/medianOf.js';
+import { quantilesNonNegative } from '../internal/select.js';
 import type { CompiledMatcher, CompiledQuery } from './compileQuery.js';
 import { matches } from './compileQuery.js';
 import { compileFor, evaluateCompiled } from './evaluateFunnelUnits.js';
@@ -171,11 +172,12 @@ function whyDropped(log: ActionLog, q: CompiledQuery, r: FunnelUnitResults, ende
  * Cost: one pass over the log. The common query — ordered, one action per step, no property filters,
  * optional steps, per-step gaps or exclusions, PostHog rules or ClickHouse's default semantics, no unit
  * lists — runs as a single fused pass over the log's action and time columns that feeds each unit's
- * result straight into the step counts and time buffers (no per-unit arrays; about 10–20 ns per event
- * on a 2-core cloud VM, see `docs/performance.md`). Every other query runs the engine
+ * result straight into the step counts and time buffers (no per-unit arrays). The pass is branch-free
+ * and works on two units at once; a unit with two events at the same timestamp is redone step by step
+ * (about 10–20 ns per event on a 2-core cloud VM, see `docs/performance.md`). Every other query runs the engine
  * ({@link evaluateFunnelUnits}: `unitCount × steps × 10` bytes of per-unit output) and two passes over
- * its results. Medians by selection, not sorting (above 8,192 times one branch-free pass around a
- * sampled bracket, then a selection inside it). `units: true` adds a scan of each dropped unit's events.
+ * its results. Medians by selection, not sorting (a radix selection: two sequential passes over each
+ * step's times). `units: true` adds a scan of each dropped unit's events.
  *
  * @param log - The action log.
  * @param options - The query (steps, window, order, attempt rule, exclusions, `now`) and `units`.
@@ -235,6 +237,16 @@ export function eventFunnel(log: ActionLog, options: EventFunnelOptions): EventF
   return report(q, sum, prevReq, lists, excludedUnits);
 }
 
+/**
+ * Median of the step times `a[0 .. n)` (`null` when none): by the radix selection (two sequential
+ * passes, `a` left in place) when they are all non-negative finite numbers — ordered funnels' times
+ * always are — else by the sampled selection. Both give the exact order statistic.
+ */
+function medianOfGaps(a: Float64Array, n: number): number | null {
+  if (n === 0) return null;
+  return quantilesNonNegative(a, 0, n, [0.5])?.[0] ?? medianOf(a, n);
+}
+
 /** Assembles the frozen report from the summary (and the unit lists, when requested). */
 function report(q: CompiledQuery, sum: FunnelSummary, prevReq: Int32Array, lists: EventFunnelStepUnits[] | null, excludedUnits: Array<string | number>): EventFunnelReport {
   const n = q.n;
@@ -256,7 +268,7 @@ function report(q: CompiledQuery, sum: FunnelSummary, prevReq: Int32Array, lists
       dropped: dropped[k] as number,
       inProgress: inProg[k] as number,
       meanMsFromPrevious: g === 0 ? null : (gapSum[k] as number) / g,
-      medianMsFromPrevious: medianOf(gaps[k] as Float64Array, g),
+      medianMsFromPrevious: medianOfGaps(gaps[k] as Float64Array, g),
       ...(lists !== null ? { units: lists[k] as EventFunnelStepUnits } : {}),
     });
   }

@@ -26,6 +26,20 @@ const rowsArb: fc.Arbitrary<Row[]> = fc
   .array(fc.record({ unit: fc.integer({ min: 0, max: 5 }), time: fc.integer({ min: 0, max: 20 }), action: fc.constantFrom(...ACTIONS) }), { maxLength: 60, size: 'max' })
   .map((rows) => [...rows.map((r) => ({ ...r, time: r.time * 1000 })), ...ACTIONS.map((action, i) => ({ unit: 99, time: i * 5000, action }))]);
 
+/**
+ * Logs without same-timestamp events (distinct times on a fine grid), so the fused pass takes its
+ * branch-free path for every unit: 1–9 units (odd and even counts, units of different lengths, so
+ * the two-unit interleaving has tails on either side), every action occurs.
+ */
+const distinctRowsArb: fc.Arbitrary<Row[]> = fc
+  .array(fc.record({ unit: fc.integer({ min: 0, max: 8 }), action: fc.constantFrom(...ACTIONS) }), { maxLength: 80, size: 'max' })
+  .chain((rows) =>
+    fc.shuffledSubarray(Array.from({ length: 400 }, (_, i) => i), { minLength: rows.length, maxLength: rows.length }).map((ts) => [
+      ...rows.map((r, i) => ({ ...r, time: (ts[i] as number) * 100 })),
+      ...ACTIONS.map((action, i) => ({ unit: 99, time: 100_000 + i * 5000, action })),
+    ]),
+  );
+
 /** Plain ordered queries the fused pass accepts: 1–5 distinct actions, any window, maybe `now`. */
 const queryArb = (clickhouse: boolean): fc.Arbitrary<FunnelQuery> =>
   fc
@@ -106,6 +120,29 @@ describe('fused funnel summary = general engine = reference', () => {
       fc.property(rowsArb, queryArb(true), (rows, q) => check(rows, q)),
       { numRuns: 1500, seed: 5151 },
     );
+  });
+  it('logs without ties (the branch-free path), both rule sets, windows up to infinite (1,500 random logs)', () => {
+    const windowArb = fc.oneof(fc.integer({ min: 0, max: 20 }).map((w) => w * 500), fc.constant(Number.POSITIVE_INFINITY));
+    fc.assert(
+      fc.property(distinctRowsArb, queryArb(false), queryArb(true), windowArb, fc.boolean(), (rows, qp, qc, w, ch) => {
+        const q = ch ? qc : qp;
+        check(rows, { ...q, windowMs: w, ...(q.now !== undefined ? { now: q.now * 10 } : {}) });
+      }),
+      { numRuns: 1500, seed: 5152 },
+    );
+  });
+  it('long units of distinct times: scratch growth, early stop at the last step, odd unit count', () => {
+    const rows: Row[] = [];
+    for (let i = 0; i < 700; i++) rows.push({ unit: 1, time: 1000 * i, action: ACTIONS[(i * 7) % 6] as string });
+    for (let i = 0; i < 150; i++) rows.push({ unit: 2, time: 1000 * i + 1, action: ACTIONS[(i * 5 + (i >> 3)) % 6] as string });
+    for (let i = 0; i < 3; i++) rows.push({ unit: 3, time: 1000 * i + 2, action: ACTIONS[i] as string });
+    rows.reverse();
+    for (const clickhouse of [false, true]) {
+      for (const windowMs of [0, 2_500, 40_000, Number.POSITIVE_INFINITY]) {
+        check(rows, { steps: ['a', 'b', 'c', 'd', 'e'], windowMs, ...(clickhouse ? { clickhouse: true } : {}) });
+        check(rows, { steps: ['c', 'a', 'x'], windowMs, now: 500_000, ...(clickhouse ? { clickhouse: true } : {}) });
+      }
+    }
   });
   it('long units: same-timestamp groups longer than the scratch buffers, repeats, late rows', () => {
     const rows: Row[] = [];
