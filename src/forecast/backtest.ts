@@ -77,7 +77,7 @@ export interface BacktestOptions {
    * (every open deal valued at the mean amount of the deals won before the origin, no leakage).
    */
   readonly openAmount?: 'recorded' | 'meanWon';
-  /** Uncertainty in the survival forecaster's range (default `'parameters'`; see {@link ForecastRevenueOptions.uncertainty}). */
+  /** Uncertainty in the survival forecaster's range (default `'full'`; see {@link ForecastRevenueOptions.uncertainty}). */
   readonly uncertainty?: ForecastUncertainty;
   /** Weighting of past deals in the survival forecaster (default `'deals'`; see {@link ForecastRevenueOptions.weighting}). */
   readonly weighting?: 'amount' | 'deals';

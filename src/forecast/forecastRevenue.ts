@@ -25,7 +25,8 @@ import {
   type CloseModel,
 } from './shared.js';
 import { stageWinProbabilities } from './stageWinProbabilities.js';
-import type { AbortSignalLike } from './shared.js';
+import type { AbortSignalLike, InsufficientHistory } from './shared.js';
+import { periodVariation, type PeriodVariation } from './periodVariation.js';
 import { dealProbabilities, resolveStageProbabilities, type StageProbabilitySource } from './weightedPipeline.js';
 
 /**
@@ -61,7 +62,12 @@ export interface ForecastRevenueOptions {
    */
   readonly minSample?: number;
   /**
-   * Which uncertainty the range includes (default `'parameters'`):
+   * Which uncertainty the range includes (default `'full'`):
+   * - `'full'` — everything in `'parameters'` plus the **period effect** (with timing): how much the
+   *   win intensity of whole periods has swung around what the time-to-close model expects, learned
+   *   from the past periods of the same length (see {@link PeriodVariation}); each simulation draws
+   *   one multiplier θ (mean 1) and multiplies every deal's chance (capped at 1) and the new-deal wins
+   *   by it, so all deals of the simulated period move together. Without timing it equals `'parameters'`.
    * - `'parameters'` — the outcome of every deal *and* the estimation error of the probabilities:
    *   each simulation first draws every estimated probability (one per landmark cell — stage and
    *   landmark age — or per learned stage probability with `timing: false`) from a Beta distribution
@@ -72,6 +78,13 @@ export interface ForecastRevenueOptions {
    *   estimates (the model of {@link exactRevenueDistribution}); the range is narrower.
    */
   readonly uncertainty?: ForecastUncertainty;
+  /** Most past periods used to learn the period effect (default 12; `uncertainty: 'full'` only). */
+  readonly periodHistory?: number;
+  /**
+   * Minimum past periods behind a period effect (default 3): with fewer, no period effect is added
+   * and `basis.periodEffect` says `insufficientHistory`.
+   */
+  readonly minPeriods?: number;
   /**
    * How past deals are weighted in the survival estimate (default `'amount'`): `'amount'` — by their
    * amount relative to the mean amount of their currency, so each probability is the expected *share
@@ -86,13 +99,15 @@ export interface ForecastRevenueOptions {
 }
 
 /**
- * Which uncertainty a revenue range includes: `'parameters'` (deal outcomes and the estimation error
- * of the probabilities) or `'none'` (deal outcomes only, the probabilities taken as exact).
+ * Which uncertainty a revenue range includes: `'full'` (deal outcomes, the estimation error of the
+ * probabilities and the period-to-period swing learned from history), `'parameters'` (deal outcomes
+ * and the estimation error) or `'none'` (deal outcomes only, the probabilities taken as exact — the
+ * model of {@link exactRevenueDistribution}).
  *
  * @category Forecast
  * @since 0.1.0
  */
-export type ForecastUncertainty = 'parameters' | 'none';
+export type ForecastUncertainty = 'full' | 'parameters' | 'none';
 
 /**
  * The result of {@link forecastRevenue}.
@@ -114,6 +129,12 @@ export interface ForecastRevenueReport {
     readonly uncertainty: ForecastUncertainty;
     /** How past deals were weighted in the survival estimate (`'amount'` or `'deals'`; `null` with `timing: false`). */
     readonly weighting: 'amount' | 'deals' | null;
+    /**
+     * The period effect learned from history (`uncertainty: 'full'` with timing): its standard
+     * deviation and the past periods behind it; `insufficientHistory` when fewer than `minPeriods`
+     * past periods (then none is added); null when not requested.
+     */
+    readonly periodEffect: PeriodVariation | InsufficientHistory | null;
     /** Estimation cells: groups of deals sharing one estimated probability (and one draw per simulation). */
     readonly cells: number;
     readonly quantileRule: string;
@@ -192,7 +213,7 @@ export function periodInputs(
   const c = table.currencies.indexOf(currency);
   const open = openDeals(table, now);
   const h = days(Math.max(0, until - now));
-  const withSe = opts.uncertainty === 'parameters';
+  const withSe = opts.uncertainty === 'parameters' || opts.uncertainty === 'full';
   const model = opts.timing ? buildCloseModel(table, now, opts.minSample, false) : null;
   const stageP = opts.timing ? [] : resolveStageProbabilities(table, opts.probabilities, now, opts.minSample);
   const own = opts.timing ? [] : dealProbabilities(table, open, stageP, {});
@@ -388,13 +409,19 @@ export function forecastRevenue(table: DealTable, options: ForecastRevenueOption
   const target = options.target === undefined ? null : moneyIn(options.target, ['options', 'target']);
   const currency = pickCurrency(table, options.currency ?? target?.currency) ?? target?.currency ?? table.funnel.currency ?? 'EUR';
   if (target !== null && target.currency !== currency) fail('CURRENCY_MISMATCH', `a target in ${currency}`, target.currency, ['options', 'target', 'currency']);
-  const uncertainty = options.uncertainty ?? 'parameters';
-  if (uncertainty !== 'parameters' && uncertainty !== 'none') fail('INVALID_OPTION', "'parameters' or 'none'", uncertainty, ['options', 'uncertainty']);
+  const uncertainty = options.uncertainty ?? 'full';
+  if (uncertainty !== 'full' && uncertainty !== 'parameters' && uncertainty !== 'none') fail('INVALID_OPTION', "'full', 'parameters' or 'none'", uncertainty, ['options', 'uncertainty']);
+  const periodHistory = options.periodHistory ?? 12;
+  if (!(Number.isInteger(periodHistory) && periodHistory >= 2)) fail('INVALID_OPTION', 'an integer number of past periods ≥ 2', periodHistory, ['options', 'periodHistory']);
+  const minPeriods = options.minPeriods ?? 3;
+  if (!(Number.isInteger(minPeriods) && minPeriods >= 2)) fail('INVALID_OPTION', 'an integer minimum number of past periods ≥ 2', minPeriods, ['options', 'minPeriods']);
   const weighting = options.weighting ?? 'deals';
   if (weighting !== 'amount' && weighting !== 'deals') fail('INVALID_OPTION', "'amount' or 'deals'", weighting, ['options', 'weighting']);
   const inp = periodInputs(table, now, until, currency, { timing, newDeals, inflowWindowDays, minSample, probabilities: options.probabilities ?? 'configured', uncertainty, weighting });
   const grouped = groupCells(inp);
-  const draws = uncertainty === 'parameters' ? parameterDraws(inp, grouped, simulations, seed) : undefined;
+  const draws = uncertainty !== 'none' ? parameterDraws(inp, grouped, simulations, seed) : undefined;
+  const periodEffect = uncertainty === 'full' && inp.model !== null && inp.horizon > 0 ? periodVariation(table, now, inp.horizon, inp.model.pooled, periodHistory, minPeriods) : null;
+  const periodSd = periodEffect !== null && periodEffect.ok ? periodEffect.sd : 0;
   const totals = simulateRevenue({
     amounts: grouped.amounts,
     cellStart: grouped.cellStart,
@@ -405,6 +432,7 @@ export function forecastRevenue(table: DealTable, options: ForecastRevenueOption
     extraMean: inp.newMean,
     extraCv: inp.newCv,
     extraAmounts: inp.wonAmounts,
+    periodSd,
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
@@ -432,6 +460,7 @@ export function forecastRevenue(table: DealTable, options: ForecastRevenueOption
       newDeals: newDeals && inp.newMean > 0,
       uncertainty,
       weighting: timing ? weighting : null,
+      periodEffect,
       cells: grouped.cellProb.length,
       quantileRule: 'smallest simulated revenue with at least q of the simulations at or below it',
     },

@@ -36,6 +36,12 @@ export interface SimulationInput {
   readonly extraCv?: number;
   /** Amounts to draw the extra wins from (uniformly). */
   readonly extraAmounts?: Float64Array;
+  /**
+   * Standard deviation τ of the period multiplier (0 or omitted = none): each simulation draws
+   * θ ~ Gamma(1/τ², scale τ²) (mean 1; from a stream of its own, rescaled so the run's θ average 1) and uses min(1, θ·p) for every cell
+   * and θ·μ for the extra mean, so all deals of the simulated period move together.
+   */
+  readonly periodSd?: number;
   readonly onProgress?: (done: number, total: number) => void;
   readonly signal?: { readonly aborted: boolean } | undefined;
 }
@@ -161,6 +167,22 @@ export function simulateRevenue(input: SimulationInput): Float64Array {
   const thr = new Float64Array(cells);
   for (let c = 0; c < cells; c++) thr[c] = (cellProb[c] as number) * 4294967296 - 2147483648;
   const extraCv = input.extraCv ?? 0;
+  const tau = input.periodSd ?? 0;
+  const periodShape = tau > 0 ? 1 / (tau * tau) : 0;
+  // the cells' probabilities in the current simulation (before the period multiplier)
+  const base = tau > 0 ? Float64Array.from(cellProb) : cellProb;
+  // θ comes from a stream of its own, read twice: the first pass gives the mean of the S draws, the
+  // second divides each draw by it, so the multipliers average exactly 1 over the run and add no
+  // Monte-Carlo noise to the mean (no array of S values is kept)
+  const periodSeed = (seed ^ 0x27d4eb2f) >>> 0;
+  let periodRng = createRng(periodSeed);
+  let periodNorm = 1;
+  if (tau > 0) {
+    let sum = 0;
+    for (let s = 0; s < simulations; s++) sum += gammaDraw(periodShape, periodRng);
+    periodNorm = sum > 0 ? sum / simulations : 1;
+    periodRng = createRng(periodSeed);
+  }
   const paramRng = createRng((seed ^ 0x5f3759df) >>> 0);
   const st = rngState(seed);
   const rng = (): number => stepState(st);
@@ -175,12 +197,19 @@ export function simulateRevenue(input: SimulationInput): Float64Array {
     for (let s = s0; s < s1; s++) {
       if (draws !== undefined && ucells > 0) {
         const row = (s % draws.replicates) * ucells;
-        for (let j = 0; j < ucells; j++) thr[draws.cells[j] as number] = (draws.p[row + j] as number) * 4294967296 - 2147483648;
+        if (tau > 0) for (let j = 0; j < ucells; j++) base[draws.cells[j] as number] = draws.p[row + j] as number;
+        else for (let j = 0; j < ucells; j++) thr[draws.cells[j] as number] = (draws.p[row + j] as number) * 4294967296 - 2147483648;
       }
-      let mu = mu0;
+      let theta = 1;
+      if (tau > 0) {
+        // one multiplier per simulated period, applied per cell (outside the per-deal loop)
+        theta = gammaDraw(periodShape, periodRng) / periodNorm;
+        for (let c = 0; c < cells; c++) thr[c] = Math.min(1, theta * (base[c] as number)) * 4294967296 - 2147483648;
+      }
+      let mu = mu0 * theta;
       if (mu0 > 0 && extraCv > 0) {
         const shape = 1 / (extraCv * extraCv);
-        mu = (mu0 * gammaDraw(shape, paramRng)) / shape;
+        mu = (mu * gammaDraw(shape, paramRng)) / shape;
       }
       let total = simulateOnce(st, thr, amounts, cellStart, cells);
       if (mu > 0 && m > 0 && extra !== undefined) {
