@@ -26,7 +26,8 @@ import {
 } from './shared.js';
 import { stageWinProbabilities } from './stageWinProbabilities.js';
 import type { AbortSignalLike, InsufficientHistory } from './shared.js';
-import { periodVariation, type PeriodVariation } from './periodVariation.js';
+import { periodVariationFromForecasts, periodVariationFromWins, type PeriodVariation } from './periodVariation.js';
+import { dealTableAsOf } from '../io/dealTableAsOf.js';
 import { dealProbabilities, resolveStageProbabilities, type StageProbabilitySource } from './weightedPipeline.js';
 
 /**
@@ -78,7 +79,19 @@ export interface ForecastRevenueOptions {
    *   estimates (the model of {@link exactRevenueDistribution}); the range is narrower.
    */
   readonly uncertainty?: ForecastUncertainty;
-  /** Most past periods used to learn the period effect (default 12; `uncertainty: 'full'` only). */
+  /**
+   * How the period effect of `uncertainty: 'full'` is learned (default `'wins'`):
+   * - `'wins'` — from the wins of the past periods of the same length: how much more they swung
+   *   around what the time-to-close model expects than chance alone explains (cheap: one pass over
+   *   the deals);
+   * - `'forecastErrors'` — from this forecast's own errors on the past periods (each forecast from
+   *   the data known at its start) beyond the spread it simulates: a recalibration in the spirit of
+   *   split-conformal prediction that also covers the model's own misfit (costs one model build per
+   *   past period);
+   * - a number — the standard deviation of the period multiplier, given (0 = no period effect).
+   */
+  readonly periodEffect?: 'wins' | 'forecastErrors' | number;
+  /** Most past periods used to learn the period effect (default 12 with `'wins'`, 6 with `'forecastErrors'`). */
   readonly periodHistory?: number;
   /**
    * Minimum past periods behind a period effect (default 3): with fewer, no period effect is added
@@ -320,6 +333,44 @@ export function groupCells(inp: PeriodInputs): { amounts: Float64Array; cellStar
   return { amounts, cellStart, cellProb: Float64Array.from(prob), cellSd: Float64Array.from(sd), keys };
 }
 
+/**
+ * Mean and variance of a period's revenue under the simulated model, in closed form: open deals
+ * Σ a p and Σ a² p (1 − p) + Σ_cells (Σ_cell a)² se² (a cell's deals share one uncertain estimate);
+ * new deals (compound Poisson, mean μ, amounts A from the past wins) μ E[A] and μ E[A²] + (μ E[A] cv)².
+ * @internal
+ */
+export function forecastMoments(inp: PeriodInputs): { mean: number; variance: number } {
+  let mean = 0;
+  let variance = 0;
+  for (let i = 0; i < inp.amounts.length; i++) {
+    const a = inp.amounts[i] as number;
+    const p = inp.probs[i] as number;
+    mean += a * p;
+    variance += a * a * p * (1 - p);
+  }
+  const g = groupCells(inp);
+  for (let c = 0; c < g.cellProb.length; c++) {
+    let sum = 0;
+    for (let j = g.cellStart[c] as number; j < (g.cellStart[c + 1] as number); j++) sum += g.amounts[j] as number;
+    const sd = g.cellSd[c] as number;
+    variance += sum * sum * sd * sd;
+  }
+  const m = inp.wonAmounts.length;
+  if (inp.newMean > 0 && m > 0) {
+    let s1 = 0;
+    let s2 = 0;
+    for (let j = 0; j < m; j++) {
+      const a = inp.wonAmounts[j] as number;
+      s1 += a;
+      s2 += a * a;
+    }
+    const ea = s1 / m;
+    mean += inp.newMean * ea;
+    variance += inp.newMean * (s2 / m) + (inp.newMean * ea * inp.newCv) ** 2;
+  }
+  return { mean, variance };
+}
+
 /** Number of parameter replicates (at most; fewer when there are fewer simulations). @internal */
 export const PARAMETER_REPLICATES = 100;
 
@@ -411,7 +462,9 @@ export function forecastRevenue(table: DealTable, options: ForecastRevenueOption
   if (target !== null && target.currency !== currency) fail('CURRENCY_MISMATCH', `a target in ${currency}`, target.currency, ['options', 'target', 'currency']);
   const uncertainty = options.uncertainty ?? 'full';
   if (uncertainty !== 'full' && uncertainty !== 'parameters' && uncertainty !== 'none') fail('INVALID_OPTION', "'full', 'parameters' or 'none'", uncertainty, ['options', 'uncertainty']);
-  const periodHistory = options.periodHistory ?? 12;
+  const effect = options.periodEffect ?? 'wins';
+  if (!(effect === 'wins' || effect === 'forecastErrors' || (typeof effect === 'number' && effect >= 0 && effect <= 10))) fail('INVALID_OPTION', "'wins', 'forecastErrors' or a standard deviation in [0, 10]", effect, ['options', 'periodEffect']);
+  const periodHistory = options.periodHistory ?? (effect === 'forecastErrors' ? 6 : 12);
   if (!(Number.isInteger(periodHistory) && periodHistory >= 2)) fail('INVALID_OPTION', 'an integer number of past periods ≥ 2', periodHistory, ['options', 'periodHistory']);
   const minPeriods = options.minPeriods ?? 3;
   if (!(Number.isInteger(minPeriods) && minPeriods >= 2)) fail('INVALID_OPTION', 'an integer minimum number of past periods ≥ 2', minPeriods, ['options', 'minPeriods']);
@@ -420,7 +473,13 @@ export function forecastRevenue(table: DealTable, options: ForecastRevenueOption
   const inp = periodInputs(table, now, until, currency, { timing, newDeals, inflowWindowDays, minSample, probabilities: options.probabilities ?? 'configured', uncertainty, weighting });
   const grouped = groupCells(inp);
   const draws = uncertainty !== 'none' ? parameterDraws(inp, grouped, simulations, seed) : undefined;
-  const periodEffect = uncertainty === 'full' && inp.model !== null && inp.horizon > 0 ? periodVariation(table, now, inp.horizon, inp.model.pooled, periodHistory, minPeriods) : null;
+  const pOpts = { timing, newDeals, inflowWindowDays, minSample, probabilities: options.probabilities ?? 'configured', weighting } as const;
+  let periodEffect: PeriodVariation | InsufficientHistory | null = null;
+  if (uncertainty === 'full' && inp.model !== null && inp.horizon > 0) {
+    if (typeof effect === 'number') periodEffect = { ok: true, method: 'given', sd: effect, level: null, lengthDays: inp.horizon, periods: [] };
+    else if (effect === 'wins') periodEffect = periodVariationFromWins(table, now, inp.horizon, inp.model.pooled, periodHistory, minPeriods, currency);
+    else periodEffect = periodVariationFromForecasts(table, now, inp.horizon, periodHistory, minPeriods, currency, (from, to) => forecastMoments(periodInputs(dealTableAsOf(table, from), from, to, currency, { ...pOpts, uncertainty: 'parameters' })));
+  }
   const periodSd = periodEffect !== null && periodEffect.ok ? periodEffect.sd : 0;
   const totals = simulateRevenue({
     amounts: grouped.amounts,

@@ -8,6 +8,7 @@
  * platform. @internal
  */
 import { FunnelError } from '../errors/FunnelError.js';
+import { uncappedChance } from './periodMultiplier.js';
 import { createRng, rngState } from './prng.js';
 
 /**
@@ -38,7 +39,8 @@ export interface SimulationInput {
   readonly extraAmounts?: Float64Array;
   /**
    * Standard deviation τ of the period multiplier (0 or omitted = none): each simulation draws
-   * θ ~ Gamma(1/τ², scale τ²) (mean 1; from a stream of its own, rescaled so the run's θ average 1) and uses min(1, θ·p) for every cell
+   * θ ~ Gamma(1/τ², scale τ²) (mean 1; from a stream of its own, rescaled so the run's θ average 1) and uses min(1, θ·q(p)) for every cell
+   * (q(p) the uncapped chance with E[min(1, θq)] = p, so each cell keeps its expectation)
    * and θ·μ for the extra mean, so all deals of the simulated period move together.
    */
   readonly periodSd?: number;
@@ -169,8 +171,11 @@ export function simulateRevenue(input: SimulationInput): Float64Array {
   const extraCv = input.extraCv ?? 0;
   const tau = input.periodSd ?? 0;
   const periodShape = tau > 0 ? 1 / (tau * tau) : 0;
-  // the cells' probabilities in the current simulation (before the period multiplier)
-  const base = tau > 0 ? Float64Array.from(cellProb) : cellProb;
+  // the cells' chances on the uncapped scale q(p) (E[min(1, θq)] = p, see periodMultiplier.ts) in
+  // the current simulation; the parameter replicates are mapped once, not per simulation
+  const uncapped = tau > 0 ? uncappedChance(periodShape) : null;
+  const base = uncapped !== null ? cellProb.map(uncapped) : cellProb;
+  const drawsQ = uncapped !== null && draws !== undefined ? draws.p.map(uncapped) : null;
   // θ comes from a stream of its own, read twice: the first pass gives the mean of the S draws, the
   // second divides each draw by it, so the multipliers average exactly 1 over the run and add no
   // Monte-Carlo noise to the mean (no array of S values is kept)
@@ -197,13 +202,13 @@ export function simulateRevenue(input: SimulationInput): Float64Array {
     for (let s = s0; s < s1; s++) {
       if (draws !== undefined && ucells > 0) {
         const row = (s % draws.replicates) * ucells;
-        if (tau > 0) for (let j = 0; j < ucells; j++) base[draws.cells[j] as number] = draws.p[row + j] as number;
+        if (drawsQ !== null) for (let j = 0; j < ucells; j++) base[draws.cells[j] as number] = drawsQ[row + j] as number;
         else for (let j = 0; j < ucells; j++) thr[draws.cells[j] as number] = (draws.p[row + j] as number) * 4294967296 - 2147483648;
       }
       let theta = 1;
       if (tau > 0) {
         // one multiplier per simulated period, applied per cell (outside the per-deal loop)
-        theta = gammaDraw(periodShape, periodRng) / periodNorm;
+        theta = Math.max(1e-300, gammaDraw(periodShape, periodRng)) / periodNorm;
         for (let c = 0; c < cells; c++) thr[c] = Math.min(1, theta * (base[c] as number)) * 4294967296 - 2147483648;
       }
       let mu = mu0 * theta;

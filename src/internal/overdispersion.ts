@@ -53,3 +53,42 @@ export function overdispersion(observed: ArrayLike<number>, expected: ArrayLike<
   const variance = denom > 0 ? Math.max(0, (q - (k - 1)) / denom) : 0;
   return { periods: k, level, q, variance };
 }
+
+/** The moment estimate of a multiplicative error variance from past forecasts. @internal */
+export interface ExcessErrorVariance {
+  /** Periods used (those with a forecast > 0). */
+  readonly periods: number;
+  /** Σ actual / Σ forecast (1 = the forecasts were unbiased on the whole). */
+  readonly level: number;
+  /** τ̂² = max(0, Σ_k [(Y_k − F_k)² − V_k] / Σ_k F_k²). */
+  readonly variance: number;
+}
+
+/**
+ * The variance τ² of a period multiplier θ (mean 1) from past forecasts: period k was forecast with
+ * mean F_k and model variance V_k (the spread the forecaster already simulates) and Y_k happened.
+ * If Y_k = θ_k·F_k + noise of variance V_k, then E[(Y_k − F_k)²] = V_k + τ²F_k², so
+ * τ̂² = max(0, Σ_k [(Y_k − F_k)² − V_k] / Σ_k F_k²) — the squared relative errors beyond what the
+ * model explains, weighted by F_k². The errors are measured around the forecasts themselves (no
+ * level is refitted), so a forecaster's bias counts as error: all K periods are degrees of freedom.
+ * Periods with F_k ≤ 0 are skipped; 0 without any. @internal
+ */
+export function excessErrorVariance(actual: ArrayLike<number>, forecast: ArrayLike<number>, modelVariance: ArrayLike<number>): ExcessErrorVariance {
+  let num = 0;
+  let den = 0;
+  let sy = 0;
+  let sf = 0;
+  let k = 0;
+  for (let i = 0; i < forecast.length; i++) {
+    const f = forecast[i] as number;
+    if (!(f > 0)) continue;
+    const d = (actual[i] as number) - f;
+    num += d * d - (modelVariance[i] as number);
+    den += f * f;
+    sy += actual[i] as number;
+    sf += f;
+    k++;
+  }
+  if (k === 0) return { periods: 0, level: 0, variance: 0 };
+  return { periods: k, level: sy / sf, variance: Math.max(0, num / den) };
+}

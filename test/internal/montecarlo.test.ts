@@ -122,4 +122,32 @@ describe('parameter uncertainty', () => {
     expect(v1 / 50).toBeCloseTo(1, 1);
     expect(v2 / 150).toBeCloseTo(1, 1);
   });
+  it('a period multiplier θ (mean 1, sd τ) shared by every deal and the extra wins: Var S by the law of total variance', () => {
+    // 200 deals of 1 at p = 0.1, τ = 0.3 (θp never reaches 1 in practice): E S = 20;
+    // Var S = E[Σ θp(1 − θp)] + Var(θ) (Σ p)² = 200 (0.1 − 0.01 · 1.09) + 0.09 · 400 = 53.82
+    const sims = 20_000;
+    const amounts = new Float64Array(200).fill(1);
+    const input = { amounts, cellStart: Int32Array.of(0, 200), cellProb: Float64Array.of(0.1), simulations: sims, seed: 11 };
+    const stats = (x: Float64Array): [number, number] => {
+      const m = x.reduce((s, v) => s + v, 0) / x.length;
+      return [m, x.reduce((s, v) => s + (v - m) ** 2, 0) / (x.length - 1)];
+    };
+    const [m0, v0] = stats(simulateRevenue(input));
+    const [m1, v1] = stats(simulateRevenue({ ...input, periodSd: 0.3 }));
+    expect(v0 / 18).toBeCloseTo(1, 1); // 200 · 0.1 · 0.9
+    expect(v1 / 53.82).toBeCloseTo(1, 1);
+    // the multipliers are rescaled to average exactly 1 over the run: the mean keeps the precision of
+    // the Bernoulli draws alone
+    expect(Math.abs(m1 - 20)).toBeLessThan(4 * Math.sqrt(18 / sims));
+    expect(Math.abs(m0 - 20)).toBeLessThan(4 * Math.sqrt(18 / sims));
+    // the extra (new-deal) wins move with θ: Var = μ + τ² μ² = 50 + 0.09 · 2500 = 275
+    const extra = { amounts: new Float64Array(0), cellStart: Int32Array.of(0), cellProb: new Float64Array(0), simulations: sims, seed: 3, extraMean: 50, extraAmounts: Float64Array.of(1) };
+    const [m2, v2] = stats(simulateRevenue({ ...extra, periodSd: 0.3 }));
+    expect(v2 / 275).toBeCloseTo(1, 1);
+    expect(Math.abs(m2 - 50)).toBeLessThan(4 * Math.sqrt(50 / sims));
+  });
+  it('periodSd 0 draws nothing: the same totals as without it', () => {
+    const input = { ...perDeal(Float64Array.from([100, 250, 40]), Float64Array.from([0.5, 0.2, 0.9])), simulations: 300, seed: 5, extraMean: 2, extraCv: 0.3, extraAmounts: Float64Array.of(7, 9) };
+    expect(Array.from(simulateRevenue({ ...input, periodSd: 0 }))).toEqual(Array.from(simulateRevenue(input)));
+  });
 });
