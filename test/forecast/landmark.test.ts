@@ -112,16 +112,19 @@ describe('landmark estimator (properties)', () => {
       { created: 5, toOffer: null, close: null, amount: 250 },
       { created: 9, toOffer: 1, close: [3, true], amount: 80 },
     ]);
-    const a = forecastRevenue(t, { now: 130 * DAY, timing: false, simulations: 500, seed: 2 });
+    const a = forecastRevenue(t, { now: 130 * DAY, timing: false, simulations: 500, seed: 2, uncertainty: 'parameters' });
     const b = forecastRevenue(t, { now: 130 * DAY, timing: false, simulations: 500, seed: 2, uncertainty: 'none' });
     expect({ ...a, basis: { ...a.basis, uncertainty: 'none' } }).toEqual(b);
+    // without timing there is no period effect either: the default 'full' is the same simulation
+    const c = forecastRevenue(t, { now: 130 * DAY, timing: false, simulations: 500, seed: 2 });
+    expect({ ...c, basis: { ...c.basis, uncertainty: 'none' } }).toEqual(b);
   });
   it('parameter uncertainty widens the range around the same expectation', () => {
     const hs = Array.from({ length: 60 }, (_, i) => ({ created: i, toOffer: i % 3 === 0 ? null : 2, close: i < 45 ? ([5 + (i % 7), i % 2 === 0] as [number, boolean]) : null, amount: 100 }));
     const t = randomTable(hs);
     const o = { now: 70 * DAY, until: 85 * DAY, simulations: 4000, seed: 5, newDeals: false, minSample: 5 } as const;
     const none = forecastRevenue(t, { ...o, uncertainty: 'none' });
-    const par = forecastRevenue(t, o);
+    const par = forecastRevenue(t, { ...o, uncertainty: 'parameters' });
     expect(par.expectedFromOpen).toEqual(none.expectedFromOpen);
     const width = (r: typeof par): number => Number(r.p90.amount) - Number(r.p10.amount);
     expect(width(par)).toBeGreaterThanOrEqual(width(none));
@@ -158,5 +161,27 @@ describe('backtest on the synthetic B2B data (seed 7 and 1, 3,000 deals, forecas
     // on seed 7 (≈ 10 of these standard deviations).
     expect(Math.abs(err)).toBeLessThanOrEqual(3 * Math.sqrt(variance));
     expect(Math.abs(err) / actual).toBeLessThan(0.25);
+  });
+  it("P10–P90 coverage improves with the period effect learned from the forecast's own errors", () => {
+    // 8 forecast months (seeds 7 and 2, March–June 2026). The generator has no month-level shocks
+    // (the default period effect from wins finds τ̂ ≈ 0 there); what the ranges miss is the model's
+    // own error, which periodEffect: 'forecastErrors' measures on the past months.
+    const origins = ['2026-02-28', '2026-03-31', '2026-04-30', '2026-05-31'];
+    let covered = { parameters: 0, errors: 0 };
+    let wape = { parameters: 0, errors: 0 };
+    for (const seed of [7, 2]) {
+      const t = synthetic(seed);
+      const o = { origins, forecasters: ['survival'] as const, simulations: 400, seed: 1 };
+      const par = backtest(t, { ...o, uncertainty: 'parameters' }).accuracy[0]!;
+      const err = backtest(t, { ...o, periodEffect: 'forecastErrors' }).accuracy[0]!;
+      covered = { parameters: covered.parameters + par.coverage! * 4, errors: covered.errors + err.coverage! * 4 };
+      wape = { parameters: wape.parameters + par.wape! / 2, errors: wape.errors + err.wape! / 2 };
+    }
+    // measured: 2 of 8 months inside P10–P90 before, 5 of 8 after (nominal 80 %: 6.4 of 8)
+    expect(Math.round(covered.parameters)).toBeLessThanOrEqual(3);
+    expect(Math.round(covered.errors)).toBeGreaterThanOrEqual(Math.round(covered.parameters) + 2);
+    expect(Math.round(covered.errors)).toBeGreaterThanOrEqual(4);
+    // the point forecast is not worse (the mean of θ is exactly 1 and chances keep their expectation)
+    expect(wape.errors).toBeLessThanOrEqual(wape.parameters + 0.01);
   });
 });
