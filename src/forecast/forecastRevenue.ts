@@ -417,7 +417,17 @@ export function parameterDraws(inp: PeriodInputs, g: ReturnType<typeof groupCell
  * time with probability F̂_won(u) (pooled curve from creation), so the number of such wins is Poisson
  * with mean λ ∫₀ᴴ F̂_won(u) du, each with an amount drawn from the past won amounts. With
  * `timing: false` each open deal wins with its stage (or own) probability and no new deals are added —
- * the same model as {@link exactRevenueDistribution}, so the two can be compared.
+ * the same model as {@link exactRevenueDistribution} with `uncertainty: 'none'`, so the two can be
+ * compared.
+ *
+ * The range (default `uncertainty: 'full'`) also carries the estimation error of the probabilities
+ * and, with timing, a **period effect**: one multiplier θ per simulation (Gamma, mean 1, standard
+ * deviation τ̂) on every deal's chance and on the new-deal wins, so a whole simulated period moves
+ * together as real months do; τ̂ is learned from the past periods of the same length (the
+ * over-dispersion of their wins around the time-to-close model, or with `periodEffect:
+ * 'forecastErrors'` the forecast's own past errors) and recorded in `basis.periodEffect`. The mean is
+ * unchanged by it (θ averages exactly 1 over the run; each chance keeps its expectation under the cap
+ * at 1).
  *
  * Quantiles use the inverse empirical CDF (smallest simulated value with at least q of the runs at
  * or below it). Amounts stay as recorded (no amount uncertainty). Same seed → same result.
@@ -428,7 +438,8 @@ export function parameterDraws(inp: PeriodInputs, g: ReturnType<typeof groupCell
  * @param options - period, target, currency, simulations, seed, timing, progress and abort
  * @returns mean, P10/P50/P90, P(revenue ≥ target) and the expected parts
  * @throws FunnelError CURRENCY_MISMATCH when the table has several currencies and none is chosen;
- *   INVALID_OPTION for bad counts; ABORTED when the signal aborts
+ *   INVALID_OPTION for bad counts or an unknown `uncertainty` / `periodEffect` (named in the error's
+ *   path); ABORTED when the signal aborts
  * @category Forecast
  * @since 0.1.0
  * @example
