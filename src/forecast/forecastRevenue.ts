@@ -16,9 +16,11 @@ import {
   latestTime,
   moneyIn,
   moneyOut,
-  openDeals,
+  LANDMARK_AGES,
+  nearestLandmark,
   pickCurrency,
-  bootstrapWeight,
+  bootstrapWeights,
+  cellWeightTotals,
   bootstrapWin,
   ownProbability,
   winChance,
@@ -28,7 +30,7 @@ import { stageWinProbabilities } from './stageWinProbabilities.js';
 import type { AbortSignalLike, InsufficientHistory } from './shared.js';
 import { periodVariationFromForecasts, periodVariationFromWins, type PeriodVariation } from './periodVariation.js';
 import { dealTableAsOf } from '../io/dealTableAsOf.js';
-import { dealProbabilities, resolveStageProbabilities, type StageProbabilitySource } from './weightedPipeline.js';
+import { resolveStageProbabilities, type StageProbabilitySource } from './weightedPipeline.js';
 
 /**
  * Options for {@link forecastRevenue}.
@@ -195,7 +197,8 @@ export function endOfMonth(t: number): number {
 
 /** Per-deal win-in-period probabilities, amounts and the new-deal term: shared with targetGap and backtest. @internal */
 export interface PeriodInputs {
-  readonly deals: number[];
+  /** Table indexes of the simulated open deals. */
+  readonly deals: Int32Array;
   readonly amounts: Float64Array;
   readonly probs: Float64Array;
   readonly skipped: number;
@@ -203,10 +206,14 @@ export interface PeriodInputs {
   readonly newMean: number;
   readonly wonAmounts: Float64Array;
   readonly model: CloseModel | null;
-  /** Standard error of each deal's probability (0 = fixed). */
-  readonly se: Float64Array;
-  /** Estimation cell of each deal (deals of a cell share one estimate). */
-  readonly cells: string[];
+  /** Estimation cell of each deal (deals of a cell share one estimate): an index into the cell arrays. */
+  readonly cellOf: Int32Array;
+  /** Each cell's key, e.g. `'3:2-4'` (stage 3, landmark ages 2..4), `'pooled:41.5'`, `'stage:2'`, `'own:0.3'`. */
+  readonly cellKeys: readonly string[];
+  /** Each cell's probability (the probability of every deal in it). */
+  readonly cellProb: Float64Array;
+  /** Standard error of each cell's probability (0 = fixed). */
+  readonly cellSe: Float64Array;
   /** Coefficient of variation of the new-deal mean (0 without new deals). */
   readonly newCv: number;
   /** Period length in days. */
@@ -215,7 +222,13 @@ export interface PeriodInputs {
   readonly valueWeighted: boolean;
 }
 
-/** @internal */
+/**
+ * The per-deal inputs of a period forecast in one pass over the open deals, into typed arrays. Each
+ * deal's probability comes from its estimation cell: with timing the landmark cell of (stage, nearest
+ * landmark age) — looked up once per (stage, landmark age) and reused, as {@link winChance} itself
+ * memoises it — or the pooled curve at the deal's age; without timing its own probability or its
+ * stage's. @internal
+ */
 export function periodInputs(
   table: DealTable,
   now: number,
@@ -224,54 +237,98 @@ export function periodInputs(
   opts: { timing: boolean; newDeals: boolean; inflowWindowDays: number; minSample: number; probabilities: StageProbabilitySource; uncertainty?: ForecastUncertainty; weighting?: 'amount' | 'deals' },
 ): PeriodInputs {
   const c = table.currencies.indexOf(currency);
-  const open = openDeals(table, now);
   const h = days(Math.max(0, until - now));
   const withSe = opts.uncertainty === 'parameters' || opts.uncertainty === 'full';
+  const valueWeighted = opts.weighting !== 'deals';
   const model = opts.timing ? buildCloseModel(table, now, opts.minSample, false) : null;
   const stageP = opts.timing ? [] : resolveStageProbabilities(table, opts.probabilities, now, opts.minSample);
-  const own = opts.timing ? [] : dealProbabilities(table, open, stageP, {});
   const stageSe = !opts.timing && withSe ? learnedStageSe(table, opts.probabilities, now, opts.minSample) : null;
-  const deals: number[] = [];
-  const a: number[] = [];
-  const p: number[] = [];
-  const se: number[] = [];
-  const cells: string[] = [];
+  const open = table.openDeals;
+  const deals = new Int32Array(open.length);
+  const amounts = new Float64Array(open.length);
+  const probs = new Float64Array(open.length);
+  const cellOf = new Int32Array(open.length);
+  const cellKeys: string[] = [];
+  const cellP: number[] = [];
+  const cellS: number[] = [];
+  const cellIndex = new Map<string, number>();
+  const cellFor = (key: string, p: number, se: number): number => {
+    let x = cellIndex.get(key);
+    if (x === undefined) {
+      x = cellKeys.length;
+      cellIndex.set(key, x);
+      cellKeys.push(key);
+      cellP.push(p);
+      cellS.push(se);
+    }
+    return x;
+  };
+  const k = table.stageIds.length;
+  const K = LANDMARK_AGES.length;
+  // with timing: the cell of each (stage, landmark age) once winChance has memoised it (−1: not yet),
+  // and the pooled-curve cells by stage and age; without timing: the cell of each stage's probability
+  const landmarkCell = new Int32Array(k * K).fill(-1);
+  const pooledCell = Array.from({ length: k }, () => new Map<number, number>());
+  const stageCell = new Int32Array(k).fill(-1);
+  const ownCell = new Map<number, number>();
+  let n = 0;
   let skipped = 0;
-  open.forEach((i, j) => {
+  for (let j = 0; j < open.length; j++) {
+    const i = open[j] as number;
+    if ((table.createdAt[i] as number) > now) continue;
     const amt = table.amountMinor[i] as number;
     if ((table.currencyIndex[i] as number) !== c || Number.isNaN(amt)) {
       skipped++;
-      return;
+      continue;
     }
     const stage = table.stage[i] as number;
-    deals.push(i);
-    a.push(amt);
+    let cell: number;
     if (model !== null) {
-      const w = winChance(model, stage, days(now - (table.createdAt[i] as number)), h, opts.weighting !== 'deals');
-      p.push(w.p);
-      se.push(withSe ? w.se : 0);
-      cells.push(w.cell);
+      const age = days(now - (table.createdAt[i] as number));
+      const slot = stage * K + nearestLandmark(age);
+      cell = landmarkCell[slot] ?? -1;
+      if (cell < 0) cell = pooledCell[stage]?.get(age) ?? -1;
+      if (cell < 0) {
+        const w = winChance(model, stage, age, h, valueWeighted);
+        cell = cellFor(w.cell, w.p, withSe ? w.se : 0);
+        if (w.cell.startsWith('pooled:')) pooledCell[stage]?.set(age, cell);
+        else landmarkCell[slot] = cell;
+      }
     } else {
-      const prob = own[j] ?? 0;
-      p.push(prob);
       // a deal's own probability is policy (fixed); a learned stage probability has a standard error
-      const fromStage = ownProbability(table, i) === null && stageP[stage] === prob;
-      se.push(fromStage && stageSe !== null ? (stageSe[stage] ?? 0) : 0);
-      cells.push(fromStage ? `stage:${stage}` : `own:${prob}`);
+      const own = ownProbability(table, i);
+      const fromStage = stageP[stage] ?? null;
+      if (own === null && fromStage !== null) {
+        cell = stageCell[stage] ?? -1;
+        if (cell < 0) cell = stageCell[stage] = cellFor(`stage:${stage}`, fromStage, stageSe !== null ? (stageSe[stage] ?? 0) : 0);
+      } else {
+        const prob = own ?? 0;
+        cell = ownCell.get(prob) ?? -1;
+        if (cell < 0) {
+          cell = cellFor(`own:${prob}`, prob, 0);
+          ownCell.set(prob, cell);
+        }
+      }
     }
-  });
+    deals[n] = i;
+    amounts[n] = amt;
+    probs[n] = cellP[cell] as number;
+    cellOf[n] = cell;
+    n++;
+  }
   let inflowPerDay = 0;
   let newMean = 0;
   let newCv = 0;
-  const won: number[] = [];
+  let wonCount = 0;
+  const wonAll = new Float64Array(table.size);
   for (let i = 0; i < table.size; i++) {
     if ((table.status[i] as number) !== DEAL_WON || (table.currencyIndex[i] as number) !== c) continue;
     const t = table.closedAt[i] as number;
     const amt = table.amountMinor[i] as number;
     if (!(t <= now) || Number.isNaN(amt)) continue;
-    won.push(amt);
+    wonAll[wonCount++] = amt;
   }
-  if (opts.newDeals && model !== null && won.length > 0) {
+  if (opts.newDeals && model !== null && wonCount > 0) {
     let created = 0;
     const from = now - opts.inflowWindowDays * 86_400_000;
     for (let i = 0; i < table.size; i++) {
@@ -287,7 +344,23 @@ export function periodInputs(
       newCv = Math.sqrt(1 / created + rel * rel);
     }
   }
-  return { deals, amounts: Float64Array.from(a), probs: Float64Array.from(p), skipped, inflowPerDay, newMean, wonAmounts: Float64Array.from(won), model, se: Float64Array.from(se), cells, newCv, horizon: h, valueWeighted: opts.weighting !== 'deals' };
+  return {
+    deals: deals.slice(0, n),
+    amounts: amounts.slice(0, n),
+    probs: probs.slice(0, n),
+    skipped,
+    inflowPerDay,
+    newMean,
+    wonAmounts: wonAll.slice(0, wonCount),
+    model,
+    cellOf: cellOf.slice(0, n),
+    cellKeys,
+    cellProb: Float64Array.from(cellP),
+    cellSe: Float64Array.from(cellS),
+    newCv,
+    horizon: h,
+    valueWeighted,
+  };
 }
 
 /** Standard errors of the learned stage probabilities (from their 95 % interval: (upper − lower) / (2 · 1.96)); null for configured or explicit ones. @internal */
@@ -302,35 +375,21 @@ function learnedStageSe(table: DealTable, source: StageProbabilitySource, now: n
   return out;
 }
 
-/** Deals grouped by estimation cell: amounts in cell order, cell boundaries, probabilities and standard errors. @internal */
-export function groupCells(inp: PeriodInputs): { amounts: Float64Array; cellStart: Int32Array; cellProb: Float64Array; cellSd: Float64Array; keys: string[] } {
-  const index = new Map<string, number>();
-  const of = new Int32Array(inp.cells.length);
-  const prob: number[] = [];
-  const sd: number[] = [];
-  const keys: string[] = [];
-  inp.cells.forEach((key, j) => {
-    let c = index.get(key);
-    if (c === undefined) {
-      c = prob.length;
-      index.set(key, c);
-      keys.push(key);
-      prob.push(inp.probs[j] as number);
-      sd.push(inp.se[j] as number);
-    }
-    of[j] = c;
-  });
-  const cellStart = new Int32Array(prob.length + 1);
+/** Deals grouped by estimation cell (a counting sort): amounts in cell order, cell boundaries, probabilities and standard errors. @internal */
+export function groupCells(inp: PeriodInputs): { amounts: Float64Array; cellStart: Int32Array; cellProb: Float64Array; cellSd: Float64Array; keys: readonly string[] } {
+  const cells = inp.cellProb.length;
+  const of = inp.cellOf;
+  const cellStart = new Int32Array(cells + 1);
   for (let j = 0; j < of.length; j++) cellStart[(of[j] as number) + 1] = (cellStart[(of[j] as number) + 1] as number) + 1;
-  for (let c = 0; c < prob.length; c++) cellStart[c + 1] = (cellStart[c + 1] as number) + (cellStart[c] as number);
-  const fill = Int32Array.from(cellStart.subarray(0, prob.length));
+  for (let c = 0; c < cells; c++) cellStart[c + 1] = (cellStart[c + 1] as number) + (cellStart[c] as number);
+  const fill = cellStart.slice(0, cells);
   const amounts = new Float64Array(of.length);
   for (let j = 0; j < of.length; j++) {
     const c = of[j] as number;
     amounts[fill[c] as number] = inp.amounts[j] as number;
     fill[c] = (fill[c] as number) + 1;
   }
-  return { amounts, cellStart, cellProb: Float64Array.from(prob), cellSd: Float64Array.from(sd), keys };
+  return { amounts, cellStart, cellProb: inp.cellProb, cellSd: inp.cellSe, keys: inp.cellKeys };
 }
 
 /**
@@ -395,13 +454,21 @@ export function parameterDraws(inp: PeriodInputs, g: ReturnType<typeof groupCell
   const entries = cells.map((c) => lm?.fits.get(g.keys[c] as string));
   const size = inp.model === null ? 0 : inp.model.landmark.weight.length;
   const w = new Uint8Array(size);
+  const anyLandmark = lm !== undefined && entries.some((e) => e !== undefined);
+  const totals = new Float64Array(lm === undefined ? 0 : lm.rowStart.length);
+  const valueWeights = lm !== undefined && inp.valueWeighted ? lm.weight : null;
   for (let r = 0; r < R; r++) {
-    // one Poisson(1) weight per past deal and replicate, shared by every cell
-    if (entries.some((e) => e !== undefined)) for (let i = 0; i < size; i++) w[i] = bootstrapWeight(seed, r, i);
-    cells.forEach((c, j) => {
+    // one Poisson(1) weight per past deal and replicate, shared by every cell; each landmark cell's
+    // total weight from the spells
+    if (anyLandmark) {
+      bootstrapWeights(seed, r, w);
+      cellWeightTotals(lm, w, inp.valueWeighted, totals);
+    }
+    for (let j = 0; j < cells.length; j++) {
       const entry = entries[j];
-      p[r * cells.length + j] = entry !== undefined ? bootstrapWin(entry, inp.horizon, inp.valueWeighted, w) : betaDraw(g.cellProb[c] as number, g.cellSd[c] as number, rng);
-    });
+      const c = cells[j] as number;
+      p[r * cells.length + j] = entry !== undefined ? bootstrapWin(entry, inp.horizon, valueWeights, w, totals) : betaDraw(g.cellProb[c] as number, g.cellSd[c] as number, rng);
+    }
   }
   return { cells: Int32Array.from(cells), replicates: R, p };
 }

@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { backtest, DealTable, exactRevenueDistribution, forecastRevenue, generateB2BDataset, replayB2BDataset } from '../../src/index.js';
-import { buildCloseModel, winWithin } from '../../src/forecast/shared.js';
+import { bootstrapWeight, bootstrapWeights, bootstrapWin, buildCloseModel, cellWeightTotals, landmarkFit, winWithin } from '../../src/forecast/shared.js';
 import { DAY, tableOf, type Row } from './fixtures.js';
 
 describe('landmark estimator (hand-computed)', () => {
@@ -90,6 +90,56 @@ describe('landmark estimator (properties)', () => {
       }
     },
   );
+  test.prop([history, fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 5 })], { numRuns: 40 })(
+    "landmark rows: each cell's rows in ascending time, and a window's merged rows equal its cells' rows sorted (ties in cell order)",
+    (hs, first, width) => {
+      const lm = buildCloseModel(randomTable(hs), 130 * DAY, 1).landmark;
+      for (let c = 0; c + 1 < lm.rowStart.length; c++) {
+        for (let r = (lm.rowStart[c] as number) + 1; r < (lm.rowStart[c + 1] as number); r++) expect(lm.time[r - 1] as number).toBeLessThanOrEqual(lm.time[r] as number);
+      }
+      const last = Math.min(first + width, lm.rowStart.length - 2);
+      const naive: [number, number, number][] = [];
+      for (let r = lm.rowStart[first] as number; r < (lm.rowStart[last + 1] as number); r++) naive.push([lm.time[r] as number, lm.event[r] as number, lm.deal[r] as number]);
+      naive.sort((a, b) => a[0] - b[0]); // stable: ties stay in cell order
+      const fit = landmarkFit(lm, first, last);
+      expect(Array.from(fit.time)).toEqual(naive.map((x) => x[0]));
+      expect(Array.from(fit.event)).toEqual(naive.map((x) => x[1]));
+      expect(Array.from(fit.deal)).toEqual(naive.map((x) => x[2]));
+      expect(fit.deals).toBe(new Set(naive.map((x) => x[2])).size);
+    },
+  );
+  test.prop([history, fc.integer({ min: 0, max: 50 }), fc.boolean(), fc.integer({ min: 0, max: 40 })], { numRuns: 40 })(
+    'cell totals from the spells equal the sums over the rows; the bootstrap win with them equals the one summing its rows',
+    (hs, r, valueWeighted, horizon) => {
+      const lm = buildCloseModel(randomTable(hs), 130 * DAY, 1).landmark;
+      const w = new Uint8Array(lm.weight.length);
+      bootstrapWeights(3, r, w);
+      const totals = new Float64Array(lm.rowStart.length);
+      cellWeightTotals(lm, w, valueWeighted, totals);
+      for (let c = 0; c + 1 < lm.rowStart.length; c++) {
+        let direct = 0;
+        for (let q = lm.rowStart[c] as number; q < (lm.rowStart[c + 1] as number); q++) direct += (w[lm.deal[q] as number] as number) * (valueWeighted ? (lm.weight[lm.deal[q] as number] as number) : 1);
+        expect(totals[c]).toBeCloseTo(direct, 9);
+      }
+      for (let first = 0; first + 1 < lm.rowStart.length; first += lm.points) {
+        const fit = landmarkFit(lm, first + 2, first + 4);
+        const vw = valueWeighted ? lm.weight : null;
+        expect(bootstrapWin(fit, horizon, vw, w, totals)).toBeCloseTo(bootstrapWin(fit, horizon, vw, w), 12);
+      }
+    },
+  );
+  it('the bulk bootstrap weights equal the one-deal hash, with Poisson(1) frequencies', () => {
+    const w = new Uint8Array(20_000);
+    for (const [seed, r] of [[1, 0], [7, 99], [-5, 3]] as const) {
+      bootstrapWeights(seed, r, w);
+      for (let i = 0; i < w.length; i += 1) expect(w[i]).toBe(bootstrapWeight(seed, r, i));
+    }
+    // P(0) = P(1) = e⁻¹ ≈ 0.3679, P(2) ≈ 0.1839
+    const freq = [0, 0, 0];
+    for (const x of w) if (x < 3) freq[x] = (freq[x] as number) + 1;
+    expect(Math.abs((freq[0] as number) / w.length - Math.exp(-1))).toBeLessThan(0.015);
+    expect(Math.abs((freq[2] as number) / w.length - Math.exp(-1) / 2)).toBeLessThan(0.015);
+  });
   test.prop([history, fc.integer({ min: 0, max: 1000 })], { numRuns: 10 })('same seed → same result, with parameter uncertainty', (hs, seed) => {
     const t = randomTable(hs);
     const o = { now: 130 * DAY, until: 150 * DAY, simulations: 300, seed, minSample: 2 } as const;
