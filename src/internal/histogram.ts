@@ -37,7 +37,7 @@ export function ceilCbrt(n: number): number {
  */
 export function postHogHistogram(seconds: ArrayLike<number>, requested?: number): Histogram {
   if (requested !== undefined && (!Number.isInteger(requested) || requested < 1)) {
-    fail('INVALID_OPTION', 'a positive integer number of bins', requested, ['bins']);
+    fail('INVALID_OPTION', 'a positive integer number of bins', requested, ['options', 'bins']);
   }
   const n = seconds.length;
   if (n === 0) return { binCount: 0, widthSeconds: 0, rows: [] };
