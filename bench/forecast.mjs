@@ -85,6 +85,7 @@ console.log(`forecastRevenue, no timing (whole call)      ${mc.ms.toFixed(1)} ms
 console.log(`reference loop (Math.random + if)             ${ref.ms.toFixed(1)} ms   ratio funnelwise/reference ${(mc.ms / ref.ms).toFixed(2)}`);
 console.log(`forecastRevenue, Odoo probabilities, parameter uncertainty  ${learned.ms.toFixed(1)} ms   P10 ${learned.out.p10.amount} P90 ${learned.out.p90.amount}`);
 console.log(`forecastRevenue, Odoo probabilities, uncertainty 'none'       ${learnedNone.ms.toFixed(1)} ms   P10 ${learnedNone.out.p10.amount} P90 ${learnedNone.out.p90.amount}`);
-console.log(`forecastRevenue, survival timing (30 days), parameters (bootstrap)  ${timed.ms.toFixed(1)} ms   mean ${timed.out.mean.amount} P10 ${timed.out.p10.amount} P90 ${timed.out.p90.amount} cells ${timed.out.basis.cells}`);
+const pe = timed.out.basis.periodEffect;
+console.log(`forecastRevenue, survival timing (30 days), default 'full' (bootstrap + period effect ${pe?.ok ? `τ̂ ${pe.sd.toFixed(3)}` : pe === null ? 'none' : `insufficient history: ${pe.n} periods`})  ${timed.ms.toFixed(1)} ms   mean ${timed.out.mean.amount} P10 ${timed.out.p10.amount} P90 ${timed.out.p90.amount} cells ${timed.out.basis.cells}`);
 console.log(`forecastRevenue, survival timing (30 days), uncertainty 'none'      ${timedNone.ms.toFixed(1)} ms   mean ${timedNone.out.mean.amount} P10 ${timedNone.out.p10.amount} P90 ${timedNone.out.p90.amount}`);
 console.log(`exactRevenueDistribution (${exact.out.basis.exact ? 'exact' : `bucketed, step ${exact.out.basis.step.amount}, max error ${exact.out.basis.maxError.amount}`})  ${exact.ms.toFixed(1)} ms   mean ${exact.out.mean.amount} P10 ${exact.out.quantiles[0].amount.amount} P90 ${exact.out.quantiles[2].amount.amount}`);
