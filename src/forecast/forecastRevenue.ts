@@ -9,6 +9,7 @@ import type { TimestampInput } from '../model/time.js';
 import {
   buildCloseModel,
   checkMinSample,
+  configuredProbability,
   days,
   DEAL_WON,
   epoch,
@@ -241,8 +242,9 @@ export function periodInputs(
   const withSe = opts.uncertainty === 'parameters' || opts.uncertainty === 'full';
   const valueWeighted = opts.weighting !== 'deals';
   const model = opts.timing ? buildCloseModel(table, now, opts.minSample, false) : null;
-  const stageP = opts.timing ? [] : resolveStageProbabilities(table, opts.probabilities, now, opts.minSample);
-  const stageSe = !opts.timing && withSe ? learnedStageSe(table, opts.probabilities, now, opts.minSample) : null;
+  const learned = opts.timing ? null : stageProbabilities(table, opts.probabilities, now, opts.minSample);
+  const stageP = learned === null ? [] : learned.p;
+  const stageSe = learned !== null && withSe ? learned.se : null;
   const open = table.openDeals;
   const deals = new Int32Array(open.length);
   const amounts = new Float64Array(open.length);
@@ -363,16 +365,25 @@ export function periodInputs(
   };
 }
 
-/** Standard errors of the learned stage probabilities (from their 95 % interval: (upper − lower) / (2 · 1.96)); null for configured or explicit ones. @internal */
-function learnedStageSe(table: DealTable, source: StageProbabilitySource, now: number, minSample: number): number[] | null {
-  if (source !== 'odoo' && source !== 'pathAware') return null;
-  const out = new Array<number>(table.stageIds.length).fill(0);
+/**
+ * The stage probabilities for `timing: false` and, for learned ones (`'odoo'`, `'pathAware'`), their
+ * standard errors (from the 95 % interval: (upper − lower) / (2 · 1.96)) — one
+ * {@link stageWinProbabilities} call for both; null standard errors for configured or explicit ones. @internal
+ */
+function stageProbabilities(table: DealTable, source: StageProbabilitySource, now: number, minSample: number): { p: Array<number | null>; se: number[] | null } {
+  if (source !== 'odoo' && source !== 'pathAware') return { p: resolveStageProbabilities(table, source, now, minSample), se: null };
+  const p: Array<number | null> = [];
+  for (let s = 0; s < table.stageIds.length; s++) p.push(configuredProbability(table, s));
+  const se = new Array<number>(table.stageIds.length).fill(0);
   const r = stageWinProbabilities(table, { now, minSample });
   for (const row of r.stages) {
     const e = source === 'odoo' ? row.odoo.estimate : row.pathAware.estimate;
-    if (e.ok) out[table.stageIds.indexOf(row.stageId)] = Math.max(0, e.upper - e.lower) / (2 * 1.959963984540054);
+    if (!e.ok) continue;
+    const s = table.stageIds.indexOf(row.stageId);
+    p[s] = e.probability;
+    se[s] = Math.max(0, e.upper - e.lower) / (2 * 1.959963984540054);
   }
-  return out;
+  return { p, se };
 }
 
 /** Deals grouped by estimation cell (a counting sort): amounts in cell order, cell boundaries, probabilities and standard errors. @internal */

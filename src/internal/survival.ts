@@ -140,7 +140,7 @@ export function fitSortedCompetingRisks(time: ArrayLike<number>, event: ArrayLik
   for (let j = 0; j < n; ) {
     const t = time[j] as number;
     let d = 0;
-    dc.fill(0);
+    for (let c = 0; c < causes; c++) dc[c] = 0;
     let q = j;
     while (q < n && time[q] === t) {
       const e = event[q] as number;

@@ -156,6 +156,18 @@ describe('landmark estimator (properties)', () => {
       expect(Math.abs(Number(mc.mean.amount) - Number(ex.mean.amount))).toBeLessThanOrEqual((5 * sd) / Math.sqrt(sims) + 0.011);
     },
   );
+  test.prop([history, fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 1, max: 40 })], { numRuns: 10 })(
+    "survival timing, uncertainty 'none': the Monte-Carlo mean converges to Σ amount × P(won in the period) (expectedFromOpen)",
+    (hs, seed, days) => {
+      const t = randomTable(hs);
+      const sims = 4000;
+      const r = forecastRevenue(t, { now: 130 * DAY, until: (130 + days) * DAY, newDeals: false, uncertainty: 'none', minSample: 2, simulations: sims, seed });
+      // Var S = Σ a² p (1 − p) ≤ Σ a² / 4 over the open deals
+      let a2 = 0;
+      for (const i of t.openDeals) a2 += ((t.amountMinor[i] as number) / 100) ** 2;
+      expect(Math.abs(Number(r.mean.amount) - Number(r.expectedFromOpen.amount))).toBeLessThanOrEqual((5 * Math.sqrt(a2 / 4)) / Math.sqrt(sims) + 0.011);
+    },
+  );
   it("configured probabilities are policy: 'parameters' and 'none' give the same simulation", () => {
     const t = randomTable([
       { created: 0, toOffer: 2, close: null, amount: 100 },
