@@ -517,6 +517,13 @@ export function buildCloseModel(table: DealTable, now: number, minSample: number
  */
 export function landmarkFit(lm: LandmarkModel, first: number, last: number): LandmarkFit {
   const rows = (lm.rowStart[last + 1] as number) - (lm.rowStart[first] as number);
+  if (first === last) {
+    // one cell: its rows as they are (views), each deal once (a deal's spells never overlap in age)
+    const r0 = lm.rowStart[first] as number;
+    const time = lm.time.subarray(r0, r0 + rows);
+    const event = lm.event.subarray(r0, r0 + rows);
+    return { first, last, fit: fitSortedCompetingRisks(time, event, 2), rows, deals: rows, time, event, deal: lm.deal.subarray(r0, r0 + rows) };
+  }
   const time = new Float64Array(rows);
   const event = new Uint8Array(rows);
   const deal = new Int32Array(rows);
