@@ -593,7 +593,7 @@ export interface WinChance {
  * creation (all stages) conditional on age: (F̂_won(a + h) − F̂_won(a)) / Ŝ(a). 0 when no deal is at risk. The standard
  * error is the delta-method one of the cumulative incidence, inflated by √(rows / distinct deals)
  * when stacked ages count a deal more than once. `valueWeighted`: the point estimate weights each
- * past deal by its amount ({@link weightedWinIncidence}: the expected share of the amount won), so
+ * past deal by its amount ({@link bootstrapWin} without bootstrap weights: the expected share of the amount won), so
  * Σ amount × p is unbiased when big and small deals win at different rates. @internal
  */
 export function winChance(model: CloseModel, stage: number, age: number, horizon: number, valueWeighted = false): WinChance {
