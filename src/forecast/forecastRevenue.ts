@@ -76,10 +76,10 @@ export interface ForecastRevenueOptions {
    */
   readonly uncertainty?: ForecastUncertainty;
   /**
-   * How past deals are weighted in the survival estimate (default `'amount'`): `'amount'` — by their
-   * amount relative to the mean amount of their currency, so each probability is the expected *share
-   * of the amount* won and Σ amount × p is unbiased when big deals win less often or more slowly;
-   * `'deals'` — every deal counts once (a per-deal probability). Ignored with `timing: false`.
+   * How past deals are weighted in the survival estimate (default `'deals'`): `'deals'` — every deal
+   * counts once (a per-deal probability); `'amount'` — by their amount relative to the mean amount of
+   * their currency, so each probability is the expected *share of the amount* won and Σ amount × p is
+   * unbiased when big deals win less often or more slowly. Ignored with `timing: false`.
    */
   readonly weighting?: 'amount' | 'deals';
   /** Called after each batch of simulations with (done, total). */
