@@ -517,6 +517,13 @@ export function buildCloseModel(table: DealTable, now: number, minSample: number
  */
 export function landmarkFit(lm: LandmarkModel, first: number, last: number): LandmarkFit {
   const rows = (lm.rowStart[last + 1] as number) - (lm.rowStart[first] as number);
+  if (first === last) {
+    // one cell: its rows as they are (views), each deal once (a deal's spells never overlap in age)
+    const r0 = lm.rowStart[first] as number;
+    const time = lm.time.subarray(r0, r0 + rows);
+    const event = lm.event.subarray(r0, r0 + rows);
+    return { first, last, fit: fitSortedCompetingRisks(time, event, 2), rows, deals: rows, time, event, deal: lm.deal.subarray(r0, r0 + rows) };
+  }
   const time = new Float64Array(rows);
   const event = new Uint8Array(rows);
   const deal = new Int32Array(rows);
@@ -586,7 +593,7 @@ export interface WinChance {
  * creation (all stages) conditional on age: (F̂_won(a + h) − F̂_won(a)) / Ŝ(a). 0 when no deal is at risk. The standard
  * error is the delta-method one of the cumulative incidence, inflated by √(rows / distinct deals)
  * when stacked ages count a deal more than once. `valueWeighted`: the point estimate weights each
- * past deal by its amount ({@link weightedWinIncidence}: the expected share of the amount won), so
+ * past deal by its amount ({@link bootstrapWin} without bootstrap weights: the expected share of the amount won), so
  * Σ amount × p is unbiased when big and small deals win at different rates. @internal
  */
 export function winChance(model: CloseModel, stage: number, age: number, horizon: number, valueWeighted = false): WinChance {
