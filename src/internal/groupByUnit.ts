@@ -1,10 +1,10 @@
 /**
  * Grouping of an event log by unit and per-unit time ordering, with a two-level radix sort: one
  * stable scatter of the event columns by the high bits of the unit key into cache-sized buckets, then,
- * bucket by bucket while it sits in cache, a stable LSD radix sort on the remaining key bits, the unit
+ * bucket by bucket while it sits in cache, a stable radix sort on the remaining key bits, the unit
  * boundaries and a per-unit time fix-up (one linear check; an insertion sort for the few units whose
- * rows arrived out of time order). No comparator sorts, no hash maps, no random access into the big
- * columns. @internal
+ * rows arrived out of time order). Input already grouped by ascending key skips the sort. No
+ * comparator sorts, no hash maps, no random access into the big columns. @internal
  */
 
 /** Events grouped by dense unit id (CSR) and sorted by time within each unit. @internal */
@@ -23,8 +23,8 @@ export interface GroupedEvents {
   readonly order: Int32Array | null;
 }
 
-/** Target mean bucket size (events) of the first scatter: a bucket (~450 KiB) stays in L2/L3 while it is sorted. */
-const BUCKET_EVENTS = 32768;
+/** Target mean bucket size (events) of the first scatter, to the nearest power of two (2^9 buckets of ~20k events at 10M, 2^6 of ~16k at 1M): a bucket and its scratch (~20 bytes per event) stay in L2 while it is sorted. */
+const BUCKET_EVENTS = 16384;
 /** At most 2^11 buckets in the first scatter (few enough write streams for the caches and TLB). */
 const MAX_HIGH_BITS = 11;
 /** Local LSD digits of at most 16 bits (a 256 KiB count table), and at most about twice the bucket size. */
@@ -34,6 +34,9 @@ const INSERTION_MAX = 48;
 
 /** The low bits of each event's unit key. */
 type KeyArray = Uint16Array | Uint32Array;
+
+/** Action codes as the grouping reads them (other code columns are narrowed to these first). */
+export type ActionCodeArray = Uint8Array | Uint16Array;
 
 /** Per-call working buffers for the bucket phase. */
 interface Scratch {
@@ -54,44 +57,60 @@ interface Units {
 }
 
 /**
- * Groups events by integer keys `key[i] - min` (all in `[0, range)`, `range ≤ 2^32`), stable (input
- * order kept within a unit for equal times), then sorts each unit's events by time. Dense unit ids
- * follow ascending key order. The scatter pass also checks each time (finite) and action code
- * (an integer in `[0, actionLimit)`); it returns `null` when one fails, and the caller reports the
- * first bad row with its own validation. Cost: one sequential histogram pass, one scatter pass (14 bytes per
- * event, 18 with the order), then cache-local work per bucket; memory: the output columns plus a key
- * column (4 bytes per event) and two small scratch buffers. @internal
+ * Groups events by the integer keys `((keys[i] ^ flip) - min) >>> 0` (all in `[0, range)`,
+ * `range ≤ 2^32`; `flip` is `0` for signed ids and `0x80000000` for unsigned ids read through an
+ * `Int32Array` view), stable (input order kept within a unit for equal times), then sorts each unit's
+ * events by time. Dense unit ids follow ascending key order. The pass that moves the events also
+ * checks each time (finite) and action code (an integer in `[0, actionLimit)`); it returns `null` when
+ * one fails, and the caller reports the first bad row with its own validation.
+ *
+ * Three ways, chosen by the data: keys already ascending (a log exported grouped by unit) → one copy
+ * and the per-unit time check; keys whose low part fits 16 bits (ids spanning up to about 2^27) →
+ * one scatter of the time, the low key (into the output action column) and the action code (into a
+ * 1- or 2-byte scratch column), then per bucket one counting pass whose table also yields the units;
+ * otherwise the general LSD path. Cost: two sequential passes over the keys, one scatter pass (11–12
+ * bytes per event), then cache-local work per bucket; memory: the output columns plus 1–2 bytes per
+ * event (2–4 on the general path, 4 more with the order) and small scratch buffers. @internal
  */
 export function groupEvents(
-  keys: ArrayLike<number>,
+  keys: Int32Array,
   n: number,
   min: number,
   range: number,
-  time: ArrayLike<number>,
-  action: ArrayLike<number>,
+  flip: number,
+  time: Float64Array,
+  action: ActionCodeArray,
   needOrder: boolean,
   actionLimit = 65536,
 ): GroupedEvents | null {
   const bits = range <= 1 ? 0 : 32 - Math.clz32(range - 1);
-  const wanted = n <= BUCKET_EVENTS ? 0 : Math.ceil(Math.log2(n / BUCKET_EVENTS));
+  const wanted = n <= BUCKET_EVENTS ? 0 : Math.round(Math.log2(n / BUCKET_EVENTS));
   const hiBits = Math.min(bits, MAX_HIGH_BITS, wanted);
   const loBits = bits - hiBits;
   const hiShift = loBits === 32 ? 0 : loBits;
   const hiMask = hiBits === 0 ? 0 : (1 << hiBits) - 1;
   const buckets = 1 << hiBits;
 
-  // 1. histogram of the high digit
+  // 1. histogram of the high digit, and whether the keys already ascend
   const start = new Int32Array(buckets + 1);
+  let ascending = true;
+  let prev = 0;
   for (let i = 0; i < n; i++) {
-    const h = ((((keys[i] as number) - min) >>> hiShift) & hiMask) + 1;
+    const k = (((keys[i] as number) ^ flip) - min) >>> 0;
+    if (k < prev) ascending = false;
+    prev = k;
+    const h = ((k >>> hiShift) & hiMask) + 1;
     start[h] = (start[h] as number) + 1;
   }
+  if (ascending) return groupAscending(keys, n, min, flip, time, action, needOrder, actionLimit);
   let maxBucket = 0;
   for (let b = 0; b < buckets; b++) {
     const c = start[b + 1] as number;
     if (c > maxBucket) maxBucket = c;
     start[b + 1] = (start[b] as number) + c;
   }
+  const meanBucket = Math.max(1, n / buckets);
+  if (!needOrder && loBits <= 16 && 2 ** loBits <= 4 * meanBucket + 4096) return groupNarrow(keys, n, min, flip, time, action, actionLimit, loBits, start, buckets, maxBucket);
 
   // 2. stable scatter of (time, key, action[, row]) into the buckets
   const sTime = new Float64Array(n);
@@ -104,26 +123,26 @@ export function groupEvents(
   let ok = true;
   if (order === null) {
     for (let i = 0; i < n; i++) {
-      const k = ((keys[i] as number) - min) >>> 0;
+      const k = (((keys[i] as number) ^ flip) - min) >>> 0;
       const h = (k >>> hiShift) & hiMask;
       const at = cursor[h] as number;
       cursor[h] = at + 1;
       const t = time[i] as number;
       const c = action[i] as number;
-      if (!(t - t === 0 && c >= 0 && c < actionLimit && (c | 0) === c)) ok = false;
+      if (!(t - t === 0 && c < actionLimit)) ok = false;
       sTime[at] = t;
       sKey[at] = k & loMask;
       sAction[at] = c;
     }
   } else {
     for (let i = 0; i < n; i++) {
-      const k = ((keys[i] as number) - min) >>> 0;
+      const k = (((keys[i] as number) ^ flip) - min) >>> 0;
       const h = (k >>> hiShift) & hiMask;
       const at = cursor[h] as number;
       cursor[h] = at + 1;
       const t = time[i] as number;
       const c = action[i] as number;
-      if (!(t - t === 0 && c >= 0 && c < actionLimit && (c | 0) === c)) ok = false;
+      if (!(t - t === 0 && c < actionLimit)) ok = false;
       sTime[at] = t;
       sKey[at] = k & loMask;
       sAction[at] = c;
@@ -133,7 +152,6 @@ export function groupEvents(
   if (!ok) return null;
 
   // 3. per bucket: LSD radix sort on the low bits, unit boundaries, time order within units
-  const meanBucket = Math.max(1, n / buckets);
   const maxDigit = Math.max(8, Math.min(MAX_DIGIT_BITS, Math.ceil(Math.log2(meanBucket)) + 1));
   const passes = loBits === 0 ? 0 : Math.ceil(loBits / maxDigit);
   const digitBits = passes === 0 ? 0 : Math.ceil(loBits / passes);
@@ -147,22 +165,267 @@ export function groupEvents(
     perm: new Int32Array(0),
     permTmp: new Int32Array(0),
   };
-  const capacity = Math.max(16, (n >>> 3) + 1);
-  const units: Units = { offsets: new Int32Array(capacity), keys: new Uint32Array(capacity), count: 0 };
+  const units = newUnits(n);
   for (let b = 0; b < buckets; b++) {
     const s = start[b] as number;
     const e = start[b + 1] as number;
     if (e - s > 1 && passes > 0) sortBucketByKey(s, e, passes, digitBits, sTime, sKey, sAction, order, scratch);
     if (e > s) collectUnits(s, e, b * 2 ** loBits, sTime, sKey, sAction, order, units, scratch);
   }
+  return finish(units, n, sTime, sAction, order);
+}
+
+function newScratch(len: number): Scratch {
+  return { t: new Float64Array(0), k: new Uint16Array(0), a: new Uint16Array(0), o: null, count: new Int32Array(0), perm: new Int32Array(len), permTmp: new Int32Array(len) };
+}
+
+function newUnits(n: number): Units {
+  const capacity = Math.max(16, (n >>> 3) + 1);
+  return { offsets: new Int32Array(capacity), keys: new Uint32Array(capacity), count: 0 };
+}
+
+/** Makes room for `more` units (and the final offset). */
+function reserveUnits(units: Units, more: number): void {
+  const need = units.count + more + 1;
+  if (need <= units.offsets.length) return;
+  const capacity = Math.max(need, units.offsets.length * 2);
+  const o = new Int32Array(capacity);
+  o.set(units.offsets.subarray(0, units.count));
+  units.offsets = o;
+  const k = new Uint32Array(capacity);
+  k.set(units.keys.subarray(0, units.count));
+  units.keys = k;
+}
+
+function finish(units: Units, n: number, time: Float64Array, action: Uint16Array, order: Int32Array | null): GroupedEvents {
   const unitCount = units.count;
   const offsets = units.offsets.length === unitCount + 1 ? units.offsets : units.offsets.slice(0, unitCount + 1);
   offsets[unitCount] = n;
-  const keyIndex = units.keys.slice(0, unitCount);
-  return { offsets, unitCount, keyIndex, time: sTime, action: sAction, order };
+  const keyIndex = units.keys.length === unitCount ? units.keys : units.keys.slice(0, unitCount);
+  return { offsets, unitCount, keyIndex, time, action, order };
 }
 
-/** Stable LSD radix sort of positions `[s, e)` by the low key bits, ping-ponging with the scratch. */
+/** Keys already ascending: copy (and check) the columns, record the units, fix each unit's time order. */
+function groupAscending(keys: Int32Array, n: number, min: number, flip: number, time: Float64Array, action: ActionCodeArray, needOrder: boolean, actionLimit: number): GroupedEvents | null {
+  const oTime = new Float64Array(n);
+  const oAction = new Uint16Array(n);
+  let ok = true;
+  for (let i = 0; i < n; i++) {
+    const t = time[i] as number;
+    const c = action[i] as number;
+    if (!(t - t === 0 && c < actionLimit)) ok = false;
+    oTime[i] = t;
+    oAction[i] = c;
+  }
+  if (!ok) return null;
+  let order: Int32Array | null = null;
+  if (needOrder) {
+    order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+  }
+  const units = newUnits(n);
+  const sc = newScratch(0);
+  let u0 = 0;
+  let prevK = -1;
+  let prevT = 0;
+  let disordered = false;
+  for (let p = 0; p < n; p++) {
+    const k = (((keys[p] as number) ^ flip) - min) >>> 0;
+    const t = oTime[p] as number;
+    if (k !== prevK) {
+      if (disordered) sortUnitByTime(u0, p, oTime, oAction, order, sc);
+      reserveUnits(units, 1);
+      units.offsets[units.count] = p;
+      units.keys[units.count] = k;
+      units.count++;
+      u0 = p;
+      prevK = k;
+      disordered = false;
+    } else if (t < prevT) disordered = true;
+    prevT = t;
+  }
+  if (disordered) sortUnitByTime(u0, n, oTime, oAction, order, sc);
+  return finish(units, n, oTime, oAction, order);
+}
+
+/**
+ * Low key bits ≤ 16 and no row order: the scatter writes each event's time into the output time
+ * column, its low key into the output action column (overwritten later) and its action code into a
+ * narrow scratch column (1 byte per event when the codes fit, else 2) — three write streams per bucket
+ * and no other column of the input's size. Per bucket, one counting pass on the low key moves the
+ * events into scratch in key order, the count table's non-empty slots are the units, and the copy
+ * back into place writes the action codes and checks each unit's time order.
+ */
+function groupNarrow(
+  keys: Int32Array,
+  n: number,
+  min: number,
+  flip: number,
+  time: Float64Array,
+  action: ActionCodeArray,
+  actionLimit: number,
+  loBits: number,
+  start: Int32Array,
+  buckets: number,
+  maxBucket: number,
+): GroupedEvents | null {
+  const oTime = new Float64Array(n);
+  const oAction = new Uint16Array(n);
+  const codes: ActionCodeArray = actionLimit <= 256 ? new Uint8Array(n) : new Uint16Array(n);
+  const ok = scatterNarrow(keys, n, min, flip, time, action, actionLimit, loBits, start.slice(0, buckets), oTime, oAction, codes);
+  if (!ok) return null;
+  const digits = 1 << loBits;
+  const bucket: NarrowBucket = { codes, time: oTime, action: oAction, count: new Int32Array(digits), t: new Float64Array(maxBucket), a: new Uint16Array(maxBucket), units: newUnits(n), sc: newScratch(0) };
+  for (let b = 0; b < buckets; b++) {
+    const s = start[b] as number;
+    const e = start[b + 1] as number;
+    if (e > s) sortNarrowBucket(bucket, s, e, b * digits, digits);
+  }
+  return finish(bucket.units, n, oTime, oAction, null);
+}
+
+/** The scatter of {@link groupNarrow}; returns whether every time and code passed the checks. */
+function scatterNarrow(
+  keys: Int32Array,
+  n: number,
+  min: number,
+  flip: number,
+  time: Float64Array,
+  action: ActionCodeArray,
+  actionLimit: number,
+  loBits: number,
+  cursor: Int32Array,
+  oTime: Float64Array,
+  oKey: Uint16Array,
+  codes: ActionCodeArray,
+): boolean {
+  const loMask = (1 << loBits) - 1;
+  let ok = true;
+  for (let i = 0; i < n; i++) {
+    const k = (((keys[i] as number) ^ flip) - min) >>> 0;
+    const h = k >>> loBits;
+    const at = cursor[h] as number;
+    cursor[h] = at + 1;
+    const t = time[i] as number;
+    const c = action[i] as number;
+    if (!(t - t === 0 && c < actionLimit)) ok = false;
+    oTime[at] = t;
+    oKey[at] = k & loMask;
+    codes[at] = c;
+  }
+  return ok;
+}
+
+/** The narrow path's columns and per-bucket buffers. */
+interface NarrowBucket {
+  /** Action codes by scattered position. */
+  readonly codes: ActionCodeArray;
+  /** Times: scattered, then sorted in place. */
+  readonly time: Float64Array;
+  /** Low keys by scattered position, then the sorted action codes. */
+  readonly action: Uint16Array;
+  /** Per low-key counts, zero between buckets. */
+  readonly count: Int32Array;
+  readonly t: Float64Array;
+  readonly a: Uint16Array;
+  readonly units: Units;
+  readonly sc: Scratch;
+}
+
+/**
+ * One bucket `[s, e)` of the narrow path (keys `high + low`): counting sort by the low key, units,
+ * copy back with the time check. Each loop is a function of its own, so that a loop V8 compiles on
+ * the fly (on-stack replacement, in the first bucket) never carries code after it that had not run
+ * yet — such code would send every later bucket back to the interpreter.
+ */
+function sortNarrowBucket(bk: NarrowBucket, s: number, e: number, high: number, digits: number): void {
+  const units = bk.units;
+  countLowKeys(bk.action, s, e, bk.count);
+  reserveUnits(units, Math.min(e - s, digits));
+  const u0 = units.count;
+  const uc = unitsFromCounts(bk.count, digits, s, high, units.offsets, units.keys, u0);
+  units.count = uc;
+  moveByLowKey(bk.action, bk.time, bk.codes, bk.count, s, e, bk.t, bk.a);
+  clearCounts(bk.count, units.keys, u0, uc, high);
+  copyBackChecked(bk, s, e, units.offsets, u0, uc);
+}
+
+function countLowKeys(key: Uint16Array, s: number, e: number, count: Int32Array): void {
+  for (let p = s; p < e; p++) {
+    const d = key[p] as number;
+    count[d] = (count[d] as number) + 1;
+  }
+}
+
+/** The non-empty digits, in order, are the bucket's units; their counts become start positions. Returns the new unit count. */
+function unitsFromCounts(count: Int32Array, digits: number, s: number, high: number, offsets: Int32Array, unitKeys: Uint32Array, u0: number): number {
+  let uc = u0;
+  let acc = 0;
+  for (let d = 0; d < digits; d++) {
+    const c = count[d] as number;
+    if (c !== 0) {
+      offsets[uc] = s + acc;
+      unitKeys[uc] = high + d;
+      uc++;
+      count[d] = acc;
+      acc += c;
+    }
+  }
+  return uc;
+}
+
+function moveByLowKey(key: Uint16Array, time: Float64Array, codes: ActionCodeArray, count: Int32Array, s: number, e: number, sT: Float64Array, sA: Uint16Array): void {
+  for (let p = s; p < e; p++) {
+    const d = key[p] as number;
+    const at = count[d] as number;
+    count[d] = at + 1;
+    sT[at] = time[p] as number;
+    sA[at] = codes[p] as number;
+  }
+}
+
+function clearCounts(count: Int32Array, unitKeys: Uint32Array, u0: number, uc: number, high: number): void {
+  for (let u = u0; u < uc; u++) count[(unitKeys[u] as number) - high] = 0;
+}
+
+/**
+ * Copies the key-sorted scratch back to `[s, e)`; a unit whose times go down gets sorted. The last
+ * unit is closed inside the loop too (at `j = len`), so nothing runs after the loop.
+ */
+function copyBackChecked(bk: NarrowBucket, s: number, e: number, offsets: Int32Array, u0: number, uc: number): void {
+  const time = bk.time;
+  const action = bk.action;
+  const sT = bk.t;
+  const sA = bk.a;
+  const sc = bk.sc;
+  const len = e - s;
+  let u = u0;
+  let next = 0;
+  let ua = s;
+  let prevT = 0;
+  let disordered = false;
+  for (let j = 0; j <= len; j++) {
+    if (j === next) {
+      if (disordered) sortUnitByTime(ua, s + j, time, action, null, sc);
+      if (j === len) break;
+      disordered = false;
+      ua = s + j;
+      u++;
+      next = u < uc ? (offsets[u] as number) - s : len;
+      prevT = -Infinity;
+    }
+    const t = sT[j] as number;
+    time[s + j] = t;
+    action[s + j] = sA[j] as number;
+    if (t < prevT) disordered = true;
+    prevT = t;
+  }
+}
+
+/**
+ * Stable LSD radix sort of positions `[s, e)` by the low key bits, ping-ponging with the scratch.
+ * Each loop is a function of its own (see {@link sortNarrowBucket}).
+ */
 function sortBucketByKey(
   s: number,
   e: number,
@@ -179,60 +442,16 @@ function sortBucketByKey(
   const mask = (1 << digitBits) - 1;
   const digits = 1 << digitBits;
   // already sorted by key (e.g. a bucket holding one unit)? nothing to do
-  let sorted = true;
-  for (let p = s + 1; p < e; p++) {
-    if ((key[p] as number) < (key[p - 1] as number)) {
-      sorted = false;
-      break;
-    }
-  }
-  if (sorted) return;
+  if (keysAscend(key, s, e)) return;
   for (let pass = 0; pass < passes; pass++) {
     const shift = pass * digitBits;
     const toScratch = (pass & 1) === 0;
-    const fT = toScratch ? time : sc.t;
-    const fK = toScratch ? key : sc.k;
-    const fA = toScratch ? action : sc.a;
-    const fO = toScratch ? order : sc.o;
-    const tT = toScratch ? sc.t : time;
-    const tK = toScratch ? sc.k : key;
-    const tA = toScratch ? sc.a : action;
-    const tO = toScratch ? sc.o : order;
     const from = toScratch ? s : 0;
-    const base = toScratch ? 0 : s;
     count.fill(0, 0, digits + 1);
-    for (let p = from; p < from + len; p++) {
-      const d = (((fK[p] as number) >>> shift) & mask) + 1;
-      count[d] = (count[d] as number) + 1;
-    }
-    let acc = base;
-    for (let d = 0; d < digits; d++) {
-      const c = count[d + 1] as number;
-      count[d] = acc;
-      acc += c;
-    }
-    if (fO === null || tO === null) {
-      for (let p = from; p < from + len; p++) {
-        const k = fK[p] as number;
-        const d = (k >>> shift) & mask;
-        const at = count[d] as number;
-        count[d] = at + 1;
-        tT[at] = fT[p] as number;
-        tK[at] = k;
-        tA[at] = fA[p] as number;
-      }
-    } else {
-      for (let p = from; p < from + len; p++) {
-        const k = fK[p] as number;
-        const d = (k >>> shift) & mask;
-        const at = count[d] as number;
-        count[d] = at + 1;
-        tT[at] = fT[p] as number;
-        tK[at] = k;
-        tA[at] = fA[p] as number;
-        tO[at] = fO[p] as number;
-      }
-    }
+    countDigits(toScratch ? key : sc.k, from, from + len, shift, mask, count);
+    prefixCounts(count, digits, toScratch ? 0 : s);
+    if (order === null) scatterDigits(toScratch ? time : sc.t, toScratch ? key : sc.k, toScratch ? action : sc.a, toScratch ? sc.t : time, toScratch ? sc.k : key, toScratch ? sc.a : action, from, from + len, shift, mask, count);
+    else scatterDigitsWithOrder(toScratch ? time : sc.t, toScratch ? key : sc.k, toScratch ? action : sc.a, (toScratch ? order : sc.o) as Int32Array, toScratch ? sc.t : time, toScratch ? sc.k : key, toScratch ? sc.a : action, (toScratch ? sc.o : order) as Int32Array, from, from + len, shift, mask, count);
   }
   if ((passes & 1) === 1) {
     time.set(sc.t.subarray(0, len), s);
@@ -242,39 +461,82 @@ function sortBucketByKey(
   }
 }
 
-/** Records the units (key = `high` + low bits) of key-sorted positions `[s, e)` and puts each unit's events in time order. */
+function keysAscend(key: KeyArray, s: number, e: number): boolean {
+  for (let p = s + 1; p < e; p++) if ((key[p] as number) < (key[p - 1] as number)) return false;
+  return true;
+}
+
+function countDigits(key: KeyArray, from: number, to: number, shift: number, mask: number, count: Int32Array): void {
+  for (let p = from; p < to; p++) {
+    const d = (((key[p] as number) >>> shift) & mask) + 1;
+    count[d] = (count[d] as number) + 1;
+  }
+}
+
+/** Counts (at `d + 1`) → start positions (at `d`), the first at `base`. */
+function prefixCounts(count: Int32Array, digits: number, base: number): void {
+  let acc = base;
+  for (let d = 0; d < digits; d++) {
+    const c = count[d + 1] as number;
+    count[d] = acc;
+    acc += c;
+  }
+}
+
+function scatterDigits(fT: Float64Array, fK: KeyArray, fA: Uint16Array, tT: Float64Array, tK: KeyArray, tA: Uint16Array, from: number, to: number, shift: number, mask: number, count: Int32Array): void {
+  for (let p = from; p < to; p++) {
+    const k = fK[p] as number;
+    const d = (k >>> shift) & mask;
+    const at = count[d] as number;
+    count[d] = at + 1;
+    tT[at] = fT[p] as number;
+    tK[at] = k;
+    tA[at] = fA[p] as number;
+  }
+}
+
+function scatterDigitsWithOrder(fT: Float64Array, fK: KeyArray, fA: Uint16Array, fO: Int32Array, tT: Float64Array, tK: KeyArray, tA: Uint16Array, tO: Int32Array, from: number, to: number, shift: number, mask: number, count: Int32Array): void {
+  for (let p = from; p < to; p++) {
+    const k = fK[p] as number;
+    const d = (k >>> shift) & mask;
+    const at = count[d] as number;
+    count[d] = at + 1;
+    tT[at] = fT[p] as number;
+    tK[at] = k;
+    tA[at] = fA[p] as number;
+    tO[at] = fO[p] as number;
+  }
+}
+
+/**
+ * Records the units (key = `high` + low bits) of key-sorted positions `[s, e)` and puts each unit's
+ * events in time order. The last unit is closed inside the loop (at `p = e`), so nothing runs after it.
+ */
 function collectUnits(s: number, e: number, high: number, time: Float64Array, key: KeyArray, action: Uint16Array, order: Int32Array | null, units: Units, sc: Scratch): void {
   let u0 = s;
-  let prevK = key[s] as number;
-  let prevT = time[s] as number;
+  let prevK = -1;
+  let prevT = 0;
   let disordered = false;
-  for (let p = s + 1; p < e; p++) {
-    const k = key[p] as number;
-    const t = time[p] as number;
+  for (let p = s; p <= e; p++) {
+    const k = p === e ? -2 : (key[p] as number);
     if (k !== prevK) {
-      pushUnit(units, u0, high + prevK);
       if (disordered) sortUnitByTime(u0, p, time, action, order, sc);
+      if (p === e) break;
+      pushUnit(units, p, high + k);
       u0 = p;
       prevK = k;
       disordered = false;
-    } else if (t < prevT) disordered = true;
+      prevT = -Infinity;
+    }
+    const t = time[p] as number;
+    if (t < prevT) disordered = true;
     prevT = t;
   }
-  pushUnit(units, u0, high + prevK);
-  if (disordered) sortUnitByTime(u0, e, time, action, order, sc);
 }
 
 function pushUnit(units: Units, offset: number, key: number): void {
+  reserveUnits(units, 1);
   const c = units.count;
-  if (c + 1 >= units.offsets.length) {
-    // offsets and keys have the same capacity; one slot stays free for the final offset
-    const o = new Int32Array(units.offsets.length * 2);
-    o.set(units.offsets);
-    units.offsets = o;
-    const k = new Uint32Array(units.keys.length * 2);
-    k.set(units.keys);
-    units.keys = k;
-  }
   units.offsets[c] = offset;
   units.keys[c] = key;
   units.count = c + 1;

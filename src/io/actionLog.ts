@@ -1,5 +1,5 @@
 import { fail } from '../errors/FunnelError.js';
-import { groupEvents } from '../internal/groupByUnit.js';
+import { type ActionCodeArray, groupEvents } from '../internal/groupByUnit.js';
 
 /**
  * A property value in an {@link ActionLog}: a string, a number, or `null` (missing).
@@ -104,10 +104,8 @@ export interface ActionLog {
 const MAX_ACTIONS = 65535;
 /** A value no column holds: the "previous value" before the first row of a run-length lookup. */
 const NOT_YET = Symbol('not yet');
-
-function isIntegerArray(a: unknown): a is Int32Array | Uint32Array {
-  return a instanceof Int32Array || a instanceof Uint32Array;
-}
+/** `0x80000000` as an int32: XOR-ing it maps unsigned order onto signed order. */
+const SIGN = -2147483648;
 
 function columnLength(name: string, col: unknown): number {
   if (col === null || col === undefined || typeof (col as { length?: unknown }).length !== 'number') {
@@ -148,41 +146,95 @@ function lengthMismatch(len: number, n: number): string {
   return `length ${len} (row ${Math.min(len, n)} is ${len < n ? 'missing from this column' : 'beyond the unit column'})`;
 }
 
-/** Integer unit keys in `[min, min + range)`, `range ≤ 2^32`, with their key for the log. */
+/**
+ * Unit keys as the grouping reads them: an `Int32Array` whose values `v` give the keys
+ * `((v ^ flip) - min) >>> 0` in `[0, range)`, `range ≤ 2^32`; the key of a unit is `names[key]`, or
+ * `key + base` when `names` is `null`.
+ */
 interface UnitKeys {
-  readonly ids: ArrayLike<number>;
+  readonly ids: Int32Array;
+  readonly flip: number;
   readonly min: number;
   readonly range: number;
-  readonly keyOf: (keyIndex: number) => string | number;
+  readonly base: number;
+  readonly names: ArrayLike<string | number> | null;
+}
+
+/** Dense keys `0 … count − 1` named by `names`. */
+function denseUnits(ids: Int32Array, names: ArrayLike<string | number>): UnitKeys {
+  return { ids, flip: 0, min: 0, range: names.length, base: 0, names };
+}
+
+/** 32-bit ids (signed, or unsigned read through an `Int32Array` view with `flip = SIGN`). */
+function int32Units(ids: Int32Array, n: number, flip: number): UnitKeys {
+  let min = 2147483647;
+  let max = -2147483648;
+  for (let i = 0; i < n; i++) {
+    const v = (ids[i] as number) ^ flip;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  if (n === 0) return denseUnits(ids, []);
+  return { ids, flip, min, range: max - min + 1, base: flip === 0 ? min : min + 2147483648, names: null };
 }
 
 /**
- * Builds the action log. The grouping pass checks every time (finite) and action code (in
- * `[0, actionLimit)`) on the way; when one fails, `onInvalid` runs the full validation in column
- * order, which throws naming the first bad row.
+ * Safe-integer ids in `[min, max]` (checked by the caller) → `Int32Array` offsets from `min` when the
+ * range fits 32 bits, else their rank among the distinct ids (ascending, as for the radix path).
+ */
+function safeIntegerUnits(ids: ArrayLike<number>, n: number, min: number, max: number): UnitKeys {
+  if (n === 0) return denseUnits(new Int32Array(0), []);
+  const range = max - min + 1;
+  if (range <= 4294967296) {
+    const offsets = new Int32Array(n);
+    for (let i = 0; i < n; i++) offsets[i] = ((ids[i] as number) - min) | 0;
+    return { ids: offsets, flip: 0, min: 0, range, base: min, names: null };
+  }
+  // huge id range: rank the distinct ids, then group densely
+  const seen = new Set<number>();
+  for (let i = 0; i < n; i++) seen.add(ids[i] as number);
+  const sorted = Float64Array.from(seen).sort();
+  const rank = new Map<number, number>();
+  for (let r = 0; r < sorted.length; r++) rank.set(sorted[r] as number, r);
+  const dense = new Int32Array(n);
+  for (let i = 0; i < n; i++) dense[i] = rank.get(ids[i] as number) as number;
+  return denseUnits(dense, sorted);
+}
+
+/**
+ * Builds the action log. The grouping pass checks every time (finite) and action code (below
+ * `actionLimit`) on the way; when one fails, `onInvalid` runs the full validation in column order,
+ * which throws naming the first bad row.
  */
 function build(
   n: number,
   units: UnitKeys,
-  time: ArrayLike<number>,
-  actionCodes: ArrayLike<number>,
+  time: Float64Array,
+  actionCodes: ActionCodeArray,
   actionLimit: number,
   actions: ReadonlyArray<string>,
   properties: Readonly<Record<string, ReadonlyArray<ActionPropertyValue | undefined>>> | undefined,
   onInvalid: () => never,
 ): ActionLog {
   const propNames = properties === undefined ? [] : Object.keys(properties);
-  const g = groupEvents(units.ids, n, units.min, units.range, time, actionCodes, propNames.length > 0, actionLimit);
+  const g = groupEvents(units.ids, n, units.min, units.range, units.flip, time, actionCodes, propNames.length > 0, actionLimit);
   if (g === null) onInvalid();
-  const unitKeys = new Array<string | number>(g.unitCount);
+  const unitCount = g.unitCount;
+  const unitKeys = new Array<string | number>(unitCount);
   const keyIndex = g.keyIndex;
-  for (let u = 0; u < g.unitCount; u++) unitKeys[u] = units.keyOf(keyIndex[u] as number);
+  const names = units.names;
+  if (names === null) {
+    const base = units.base;
+    for (let u = 0; u < unitCount; u++) unitKeys[u] = (keyIndex[u] as number) + base;
+  } else {
+    for (let u = 0; u < unitCount; u++) unitKeys[u] = names[keyIndex[u] as number] as string | number;
+  }
   const props: Record<string, ActionPropertyColumn> = {};
   if (properties !== undefined && g.order !== null) {
     for (const name of propNames) props[name] = internProperty(name, properties[name] as ReadonlyArray<ActionPropertyValue | undefined>, n, g.order);
   }
   return Object.freeze({
-    unitCount: g.unitCount,
+    unitCount,
     eventCount: n,
     unitKeys: Object.freeze(unitKeys),
     offsets: g.offsets,
@@ -208,22 +260,6 @@ function validateCodes(codes: ArrayLike<number>, n: number, d: number): void {
   }
 }
 
-/** Integer unit ids → the grouping keys: the id itself when the range fits 32 bits, else its rank among the distinct ids. */
-function integerUnits(ids: ArrayLike<number>, n: number, min: number, max: number): UnitKeys {
-  if (n === 0) return { ids, min: 0, range: 0, keyOf: (k) => k };
-  const range = max - min + 1;
-  if (range <= 4294967296) return { ids, min, range, keyOf: (k) => k + min };
-  // huge id range: rank the distinct ids (ascending, as for the radix path), then group densely
-  const seen = new Set<number>();
-  for (let i = 0; i < n; i++) seen.add(ids[i] as number);
-  const sorted = Float64Array.from(seen).sort();
-  const rank = new Map<number, number>();
-  for (let r = 0; r < sorted.length; r++) rank.set(sorted[r] as number, r);
-  const dense = new Int32Array(n);
-  for (let i = 0; i < n; i++) dense[i] = rank.get(ids[i] as number) as number;
-  return { ids: dense, min: 0, range: sorted.length, keyOf: (k) => sorted[k] as number };
-}
-
 function fromColumns(columns: ActionLogColumns): ActionLog {
   if (columns === null || typeof columns !== 'object') fail('INVALID_INPUT', 'an object of columns { unit, time, action }', columns, ['columns']);
   const n = columnLength('unit', columns.unit);
@@ -237,16 +273,23 @@ function fromColumns(columns: ActionLogColumns): ActionLog {
       if (np !== n) fail('INVALID_COLUMN', `a property column of length ${n} (as the unit column)`, lengthMismatch(np, n), ['columns', 'properties', name]);
     }
   }
-  const time = columns.time;
   // Per-row checks run in column order (time, action, unit), so the first failing column is reported.
-  // A Float64Array of times and integer action codes are checked inside the grouping pass instead of
-  // in passes of their own; any failure there (or in an earlier column check) re-runs the plain checks.
-  const timeDeferred = time instanceof Float64Array;
-  if (!timeDeferred) validateTimes(time, n, ['columns', 'time']);
+  // A Float64Array of times and Uint8Array/Uint16Array action codes are checked inside the grouping
+  // pass instead of in passes of their own; any failure there (or in an earlier column check) re-runs
+  // the plain checks. Other column types are checked and narrowed to those types first, so the
+  // grouping's loops only ever see one time type and two code types.
+  const timeCol = columns.time;
+  const timeDeferred = timeCol instanceof Float64Array;
+  let time: Float64Array;
+  if (timeCol instanceof Float64Array) time = timeCol;
+  else {
+    validateTimes(timeCol, n, ['columns', 'time']);
+    time = Float64Array.from(timeCol);
+  }
   let codesDeferred = false;
 
   // actions → codes
-  let actionCodes: ArrayLike<number>;
+  let actionCodes: ActionCodeArray;
   let actions: string[];
   const action = columns.action;
   if (action instanceof Uint8Array || action instanceof Uint16Array || action instanceof Int32Array || (n > 0 && typeof action[0] === 'number') || (n === 0 && columns.actions !== undefined)) {
@@ -255,8 +298,14 @@ function fromColumns(columns: ActionLogColumns): ActionLog {
     if (dict.length > MAX_ACTIONS) fail('INVALID_COLUMN', `at most ${MAX_ACTIONS} distinct actions`, dict.length, ['columns', 'actions']);
     actions = [...dict];
     for (let k = 0; k < actions.length; k++) if (typeof actions[k] !== 'string') fail('INVALID_COLUMN', 'an action name (string)', actions[k], ['columns', 'actions', k]);
-    actionCodes = action as ArrayLike<number>;
-    codesDeferred = true;
+    if (action instanceof Uint8Array || action instanceof Uint16Array) {
+      actionCodes = action;
+      codesDeferred = true;
+    } else {
+      if (timeDeferred) validateTimes(time, n, ['columns', 'time']);
+      validateCodes(action as ArrayLike<number>, n, actions.length);
+      actionCodes = Uint16Array.from(action as ArrayLike<number>);
+    }
   } else {
     const names = action as ReadonlyArray<string>;
     const codes = new Uint16Array(n);
@@ -299,55 +348,56 @@ function fromColumns(columns: ActionLogColumns): ActionLog {
 
   // units → integer keys
   const unit = columns.unit;
-  if (isIntegerArray(unit) || (n > 0 && typeof unit[0] === 'number')) {
+  let units: UnitKeys;
+  if (unit instanceof Int32Array) units = int32Units(unit, n, 0);
+  else if (unit instanceof Uint32Array) units = int32Units(new Int32Array(unit.buffer, unit.byteOffset, n), n, SIGN);
+  else if (n > 0 && typeof unit[0] === 'number') {
     const ids = unit as ArrayLike<number>;
     let min = Infinity;
     let max = -Infinity;
-    if (isIntegerArray(unit)) {
-      for (let i = 0; i < n; i++) {
-        const v = unit[i] as number;
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        const v = ids[i] as number;
-        if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
-          earlier();
-          fail('INVALID_COLUMN', 'an integer unit id (or all strings)', v, ['columns', 'unit', i]);
-        }
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-    }
-    return build(n, integerUnits(ids, n, min, max), time, actionCodes, actionLimit, actions, columns.properties, onInvalid);
-  }
-  const names = unit as ReadonlyArray<string>;
-  const index = new Map<string, number>();
-  const dense = new Int32Array(n);
-  const distinct: string[] = [];
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    const s = names[i];
-    let c = index.get(s as string);
-    if (c === undefined) {
-      if (typeof s !== 'string') {
+    for (let i = 0; i < n; i++) {
+      const v = ids[i] as number;
+      if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
         earlier();
-        fail('INVALID_COLUMN', 'a unit key (all strings or all integers)', s, ['columns', 'unit', i]);
+        fail('INVALID_COLUMN', 'an integer unit id (or all strings)', v, ['columns', 'unit', i]);
       }
-      c = count++;
-      index.set(s, c);
-      distinct.push(s);
+      if (v < min) min = v;
+      if (v > max) max = v;
     }
-    dense[i] = c;
+    units = safeIntegerUnits(ids, n, min, max);
+  } else {
+    const names = unit as ReadonlyArray<string>;
+    const index = new Map<string, number>();
+    const dense = new Int32Array(n);
+    const distinct: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = names[i];
+      let c = index.get(s as string);
+      if (c === undefined) {
+        if (typeof s !== 'string') {
+          earlier();
+          fail('INVALID_COLUMN', 'a unit key (all strings or all integers)', s, ['columns', 'unit', i]);
+        }
+        c = distinct.length;
+        index.set(s, c);
+        distinct.push(s);
+      }
+      dense[i] = c;
+    }
+    units = denseUnits(dense, distinct);
   }
-  return build(n, { ids: dense, min: 0, range: count, keyOf: (k) => distinct[k] as string }, time, actionCodes, actionLimit, actions, columns.properties, onInvalid);
+  return build(n, units, time, actionCodes, actionLimit, actions, columns.properties, onInvalid);
 }
+
+/** Slots of the direct-mapped cache in front of the action-name `Map` in `fromRows`. */
+const NAME_CACHE = 256;
 
 /**
  * One pass over the rows with the accessors, straight into the columns the grouping reads: times in a
- * `Float64Array`, action names interned to codes, integer unit ids in a `Float64Array` (string ids
- * collected for interning). Rows are checked in order; the first bad field throws.
+ * `Float64Array`, action names interned to codes (a small direct-mapped cache keyed on the name's
+ * length and end characters answers most lookups without the `Map`), integer unit ids in an
+ * `Int32Array` (a `Float64Array` from the first id outside 32 bits; string ids collected for
+ * interning). Rows are checked in order; the first bad field throws.
  */
 function fromRows<R>(rows: ReadonlyArray<R>, accessors: ActionLogAccessors<R>): ActionLog {
   if (!Array.isArray(rows)) fail('INVALID_INPUT', 'an array of rows', rows, ['rows']);
@@ -359,11 +409,14 @@ function fromRows<R>(rows: ReadonlyArray<R>, accessors: ActionLogAccessors<R>): 
   const codes = new Uint16Array(n);
   const actionIndex = new Map<string, number>();
   const actions: string[] = [];
+  const cacheName = new Array<string | null>(NAME_CACHE).fill(null);
+  const cacheCode = new Int32Array(NAME_CACHE);
   let lastAction: unknown = NOT_YET;
   let lastCode = 0;
   let tooManyAt = -1;
   let tooMany: string | undefined;
-  const numeric = new Float64Array(n);
+  const ids32 = new Int32Array(n);
+  let ids64: Float64Array | null = null;
   let strings: string[] | null = null;
   let firstNumber = -1;
   let min = Infinity;
@@ -372,8 +425,15 @@ function fromRows<R>(rows: ReadonlyArray<R>, accessors: ActionLogAccessors<R>): 
     const row = rows[i] as R;
     const u = unitOf(row, i);
     if (typeof u === 'number') {
-      if (!Number.isSafeInteger(u)) fail('INVALID_INPUT', 'an integer unit id or a string', u, ['rows', i, 'unit']);
-      numeric[i] = u;
+      if ((u | 0) === u && ids64 === null) ids32[i] = u;
+      else {
+        if (!Number.isSafeInteger(u)) fail('INVALID_INPUT', 'an integer unit id or a string', u, ['rows', i, 'unit']);
+        if (ids64 === null) {
+          ids64 = new Float64Array(n);
+          for (let j = 0; j < i; j++) ids64[j] = ids32[j] as number;
+        }
+        ids64[i] = u;
+      }
       if (u < min) min = u;
       if (u > max) max = u;
       if (firstNumber < 0) firstNumber = i;
@@ -388,18 +448,29 @@ function fromRows<R>(rows: ReadonlyArray<R>, accessors: ActionLogAccessors<R>): 
     const a = actionOf(row, i);
     if (a !== lastAction) {
       if (typeof a !== 'string') fail('INVALID_INPUT', 'an action name (string)', a, ['rows', i, 'action']);
-      let c = actionIndex.get(a);
-      if (c === undefined) {
-        c = actions.length;
-        if (c >= MAX_ACTIONS) {
-          if (tooManyAt < 0) {
-            tooManyAt = i;
-            tooMany = a;
+      const len = a.length;
+      const h = (len * 7 + a.charCodeAt(0) * 31 + a.charCodeAt(len - 1)) & (NAME_CACHE - 1);
+      let c: number;
+      if (cacheName[h] === a) c = cacheCode[h] as number;
+      else {
+        let known = actionIndex.get(a);
+        if (known === undefined) {
+          known = actions.length;
+          if (known >= MAX_ACTIONS) {
+            if (tooManyAt < 0) {
+              tooManyAt = i;
+              tooMany = a;
+            }
+            known = 0;
+          } else {
+            actions.push(a);
+            actionIndex.set(a, known);
           }
-          c = 0;
-        } else {
-          actions.push(a);
-          actionIndex.set(a, c);
+        }
+        c = known;
+        if (tooManyAt < 0) {
+          cacheName[h] = a;
+          cacheCode[h] = c;
         }
       }
       lastAction = a;
@@ -407,7 +478,7 @@ function fromRows<R>(rows: ReadonlyArray<R>, accessors: ActionLogAccessors<R>): 
     }
     codes[i] = lastCode;
   }
-  if (strings !== null && firstNumber >= 0) fail('INVALID_INPUT', 'unit keys of one kind (all strings or all integers)', numeric[firstNumber], ['rows', firstNumber, 'unit']);
+  if (strings !== null && firstNumber >= 0) fail('INVALID_INPUT', 'unit keys of one kind (all strings or all integers)', ids64 === null ? ids32[firstNumber] : ids64[firstNumber], ['rows', firstNumber, 'unit']);
   if (tooManyAt >= 0) fail('INVALID_COLUMN', `at most ${MAX_ACTIONS} distinct actions`, tooMany, ['columns', 'action', tooManyAt]);
   let properties: Record<string, ReadonlyArray<ActionPropertyValue | undefined>> | undefined;
   if (accessors.properties !== undefined) {
@@ -422,8 +493,7 @@ function fromRows<R>(rows: ReadonlyArray<R>, accessors: ActionLogAccessors<R>): 
     throw new Error('funnelwise: internal error (rows passed their checks but not the grouping pass)');
   };
   let units: UnitKeys;
-  if (strings === null) units = integerUnits(numeric, n, min, max);
-  else {
+  if (strings !== null) {
     const index = new Map<string, number>();
     const dense = new Int32Array(n);
     const distinct: string[] = [];
@@ -437,8 +507,9 @@ function fromRows<R>(rows: ReadonlyArray<R>, accessors: ActionLogAccessors<R>): 
       }
       dense[i] = c;
     }
-    units = { ids: dense, min: 0, range: distinct.length, keyOf: (k) => distinct[k] as string };
-  }
+    units = denseUnits(dense, distinct);
+  } else if (ids64 === null) units = int32Units(ids32, n, 0);
+  else units = safeIntegerUnits(ids64, n, min, max);
   return build(n, units, time, codes, 65536, actions, properties, onInvalid);
 }
 
@@ -448,23 +519,25 @@ function fromRows<R>(rows: ReadonlyArray<R>, accessors: ActionLogAccessors<R>): 
  *
  * - `fromColumns(columns)`: the primary path. Integer unit ids (up to a 2^32 id range) are grouped
  *   with a two-level radix sort: one stable scatter of the time, action and low key bits into
- *   cache-sized buckets by the high key bits, then per bucket, while it is in cache, a radix pass on
- *   the low bits, the unit boundaries and each unit's time order (one linear check; the few units
- *   whose rows arrived out of time order get an insertion sort). Typed time and code columns are
- *   checked inside the scatter pass. Cost: O(n) — three sequential passes and one scattered pass,
- *   no hash maps, no comparator sorts; measured 0.3–1 s for 10M events (1M units) on the shared
- *   2-core VM depending on its load (see the Performance guide), and about 16 bytes per event of
- *   memory on top of the input columns at the peak (the result's 10 bytes per event and 4 bytes per
- *   unit, plus a 2–4-byte key column and small buffers). String unit ids and string action names are interned with
- *   a `Map` first (roughly 2–5× slower at millions of rows); integer ids spanning more than 2^32 are
- *   ranked through a `Set` and a `Map` (also slower).
+ *   cache-sized buckets by the high key bits, then per bucket, while it is in cache, a counting pass
+ *   on the low bits that also yields the unit boundaries, and one linear check of each unit's time
+ *   order (the few units whose rows arrived out of time order get an insertion sort). Input already
+ *   grouped by ascending unit id skips the scatter (one copy and the time check). A `Float64Array` of
+ *   times and `Uint8Array`/`Uint16Array` action codes are checked inside the scatter pass; other column
+ *   types are checked and converted first. Cost: O(n) — three sequential passes and one scattered
+ *   pass, no hash maps, no comparator sorts; 10M events (1M units) take about 0.75 s of CPU on the
+ *   shared 2-core VM (see the Performance guide), and the peak memory is the input columns plus about
+ *   13 bytes per event (the result's 10 bytes per event and 8 per unit, a 1–2-byte code scratch column
+ *   and small buffers). String unit ids and string action names are interned with a `Map` first
+ *   (roughly 2–5× slower at millions of rows); integer ids spanning more than 2^32 are ranked through
+ *   a `Set` and a `Map` (also slower).
  * - `fromRows(rows, accessors)`: a convenience that reads the rows once, calling each accessor once
- *   per row and writing straight into typed columns (action names interned on the fly, string unit ids
- *   collected for interning), then groups like `fromColumns` without validating the columns again.
- *   Cost on top of `fromColumns`: three accessor calls and a `Map` lookup per change of action name
- *   per row — about 100–150 ms for 1M rows with integer ids → funnel on the 2-core VM, more with string
- *   ids; at 10M rows, seconds, mostly garbage collection of the caller's objects. Prefer columns for
- *   large logs.
+ *   per row and writing straight into typed columns (action names interned on the fly through a small
+ *   cache in front of a `Map`, integer ids kept in an `Int32Array`, string unit ids collected for
+ *   interning), then groups like `fromColumns` without validating the columns again. Cost on top of
+ *   `fromColumns`: three accessor calls per row — 1M rows with integer ids → `fromRows` → funnel take
+ *   about 120–140 ms of CPU on the 2-core VM, more with string ids; at 10M rows, seconds, mostly
+ *   garbage collection of the caller's objects. Prefer columns for large logs.
  *
  * Rows may come in any order and may repeat. Bad input throws a {@link FunnelError} with code
  * `INVALID_COLUMN` (columns) or `INVALID_INPUT` (rows) naming the column and row: a non-finite time,

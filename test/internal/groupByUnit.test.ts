@@ -19,7 +19,8 @@ function reference(keys: ArrayLike<number>, time: ArrayLike<number>, action: Arr
   return { unitKeys, offsets, time: rows.map((r) => r.t), action: rows.map((r) => r.a), order: rows.map((r) => r.i) };
 }
 
-function grouped(keys: ArrayLike<number>, time: ArrayLike<number>, action: ArrayLike<number>, needOrder: boolean) {
+/** Groups through the library's key form: `Int32Array` offsets from the minimum (signed) or unsigned ids read with the sign flip. */
+function grouped(keys: ArrayLike<number>, time: ArrayLike<number>, action: ArrayLike<number>, needOrder: boolean, unsigned = false, actionLimit = 65536) {
   const n = keys.length;
   let min = Infinity;
   let max = -Infinity;
@@ -28,7 +29,12 @@ function grouped(keys: ArrayLike<number>, time: ArrayLike<number>, action: Array
     max = Math.max(max, keys[i] as number);
   }
   if (n === 0) [min, max] = [0, -1];
-  const g = groupEvents(keys, n, min, max - min + 1, time, action, needOrder);
+  // unsigned: the ids themselves as a Uint32Array, read through an Int32Array view with the sign flip
+  const ids = unsigned ? new Int32Array(Uint32Array.from(keys).buffer) : Int32Array.from(keys, (k) => (k - min) | 0);
+  const flip = unsigned ? -2147483648 : 0;
+  const kmin = unsigned ? (n === 0 ? 0 : min - 2147483648) : 0;
+  const codes = actionLimit <= 256 ? Uint8Array.from(action) : Uint16Array.from(action);
+  const g = groupEvents(ids, n, kmin, max - min + 1, flip, Float64Array.from(time), codes, needOrder, actionLimit);
   if (g === null) throw new Error('rejected');
   return {
     unitKeys: Array.from(g.keyIndex, (k) => k + min),
@@ -67,12 +73,23 @@ describe('groupEvents (two-level radix grouping) against a naive reference', () 
           const time = rows.map((r) => r.t);
           const action = rows.map((r) => r.a);
           const ref = reference(keys, time, action);
-          const got = grouped(keys, time, action, needOrder);
-          expect(got.unitKeys).toEqual(ref.unitKeys);
-          expect(got.offsets).toEqual(ref.offsets);
-          expect(got.time).toEqual(ref.time);
-          expect(got.action).toEqual(ref.action);
-          if (needOrder) expect(got.order).toEqual(ref.order);
+          const unsignedKeys = keys.map((k) => k + 2_000_000_000); // 0 … 4·10^9: unsigned 32-bit ids
+          const unsignedRef = reference(unsignedKeys, time, action);
+          // the same rows already sorted by key (time order within a unit untouched): the grouped-input path
+          const byKey = ref.order.map((i) => rows[i]!).sort((x, y) => x.k - y.k);
+          const sortedRef = reference(byKey.map((r) => r.k), byKey.map((r) => r.t), byKey.map((r) => r.a));
+          for (const [got, want] of [
+            [grouped(keys, time, action, needOrder), ref],
+            [grouped(keys, time, action, needOrder, false, 4), ref],
+            [grouped(unsignedKeys, time, action, needOrder, true), unsignedRef],
+            [grouped(byKey.map((r) => r.k), byKey.map((r) => r.t), byKey.map((r) => r.a), needOrder), sortedRef],
+          ] as const) {
+            expect(got.unitKeys).toEqual(want.unitKeys);
+            expect(got.offsets).toEqual(want.offsets);
+            expect(got.time).toEqual(want.time);
+            expect(got.action).toEqual(want.action);
+            if (needOrder) expect(got.order).toEqual(want.order);
+          }
         },
       ),
       { numRuns: 300 },
@@ -90,12 +107,23 @@ describe('groupEvents (two-level radix grouping) against a naive reference', () 
     const { keys, time, action } = syntheticLog(seed, n, units, spread === 1 ? 1 : spread);
     const ref = reference(keys, time, action);
     for (const needOrder of [false, true]) {
-      const got = grouped(Int32Array.from(keys), Float64Array.from(time), Uint8Array.from(action), needOrder);
+      const got = grouped(keys, time, action, needOrder);
       expect(got.unitKeys).toEqual(ref.unitKeys);
       expect(got.offsets).toEqual(ref.offsets);
       expect(got.time).toEqual(ref.time);
       expect(got.action).toEqual(ref.action);
       if (needOrder) expect(got.order).toEqual(ref.order);
+      // the same log handed over already grouped by key (the late arrivals still out of time order)
+      const byKey = Array.from(keys, (k, i) => i).sort((x, y) => (keys[x] as number) - (keys[y] as number) || x - y);
+      const sk = byKey.map((i) => keys[i] as number);
+      const st = byKey.map((i) => time[i] as number);
+      const sa = byKey.map((i) => action[i] as number);
+      const sortedRef = reference(sk, st, sa);
+      const got2 = grouped(sk, st, sa, needOrder);
+      expect(got2.offsets).toEqual(sortedRef.offsets);
+      expect(got2.time).toEqual(sortedRef.time);
+      expect(got2.action).toEqual(sortedRef.action);
+      if (needOrder) expect(got2.order).toEqual(sortedRef.order);
     }
   });
 });

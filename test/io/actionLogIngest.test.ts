@@ -43,7 +43,8 @@ function layout(log: ReturnType<typeof ActionLog.fromColumns>): Layout {
   return out;
 }
 
-const names = ['visit', 'signup', 'paid', 'noise'];
+// 'axb', 'ayb' and 'azb' share length and end characters: one slot of fromRows's name cache
+const names = ['visit', 'signup', 'paid', 'noise', 'axb', 'ayb', 'azb'];
 const rowArb = (unit: fc.Arbitrary<number | string>) =>
   fc.record({ u: unit, t: fc.integer({ min: -5, max: 40 }), a: fc.constantFrom(...names), p: fc.constantFrom('pro', 'free', null) });
 const numericUnit = fc.oneof(fc.integer({ min: 0, max: 6 }), fc.integer({ min: -3_000_000_000, max: 3_000_000_000 }), fc.integer({ min: 1_000_000, max: 1_000_050 }));
@@ -78,6 +79,39 @@ describe('ActionLog ingest against a naive reference', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('unsigned 32-bit ids (Uint32Array, above 2^31) and every kind of action code column give the reference layout', () => {
+    const uid = fc.oneof(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 2 ** 31 - 3, max: 2 ** 31 + 3 }), fc.integer({ min: 2 ** 32 - 5, max: 2 ** 32 - 1 }));
+    fc.assert(
+      fc.property(fc.array(rowArb(uid), { maxLength: 120 }), (rows) => {
+        const expected = reference(rows).map(([k, evs]) => [k, evs.map(([t, a]) => [t, a, null])] as Layout[number]);
+        const codes = rows.map((r) => names.indexOf(r.a));
+        const unit = Uint32Array.from(rows, (r) => r.u as number);
+        const time = Float64Array.from(rows, (r) => r.t);
+        for (const action of [Uint8Array.from(codes), Uint16Array.from(codes), Int32Array.from(codes), codes]) {
+          expect(layout(ActionLog.fromColumns({ unit, time, action, actions: names }))).toEqual(expected);
+        }
+        expect(layout(ActionLog.fromColumns({ unit: Array.from(unit), time: rows.map((r) => r.t), action: codes, actions: names }))).toEqual(expected);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('more than 256 distinct actions (2-byte codes on every path), ids past 32 bits appearing mid-way in rows', () => {
+    const many = Array.from({ length: 300 }, (_, i) => `action.${i}`);
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rows: Row[] = [];
+    for (let i = 0; i < 5000; i++) {
+      const big = i > 2500 && rnd() < 0.1;
+      rows.push({ u: big ? 2 ** 40 + Math.floor(rnd() * 50) : Math.floor(rnd() * 400) * 3, t: Math.floor(i / 4) - (rnd() < 0.02 ? 30 : 0), a: many[Math.floor(rnd() * 300)] as string, p: null });
+    }
+    const expected = reference(rows);
+    expect(layout(ActionLog.fromRows(rows, { unit: (r) => r.u, time: (r) => r.t, action: (r) => r.a }))).toEqual(expected);
+    const small = rows.filter((r) => (r.u as number) < 2 ** 31);
+    const codes = Uint16Array.from(small, (r) => many.indexOf(r.a));
+    expect(layout(ActionLog.fromColumns({ unit: Int32Array.from(small, (r) => r.u as number), time: Float64Array.from(small, (r) => r.t), action: codes, actions: many }))).toEqual(reference(small));
   });
 
   it('a benchmark-like log (mostly time-ordered, late arrivals, ties, sparse ids) at 50k rows', () => {
