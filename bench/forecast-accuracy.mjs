@@ -1,6 +1,6 @@
 // Backtest on the Maven CRM dataset (../shared/datasets/maven-crm-sales-opportunities): six month-end
 // origins, next-month won revenue, every forecaster; prints the accuracy table.
-// Run: npm run build && node bench/forecast-accuracy.mjs
+// Run: npm run build && node bench/forecast-accuracy.mjs [uncertainty: full|parameters|none] [periodEffect: wins|forecastErrors|<sd>]
 import { readFileSync } from 'node:fs';
 import { backtest, defineFunnel, loadDealsCsv } from '../dist/index.js';
 
@@ -23,9 +23,12 @@ const { table } = loadDealsCsv(readFileSync(file, 'utf8'), {
   columns: { id: 'opportunity_id', stage: 'deal_stage', stageDates: { engaging: 'engage_date' }, closedAt: 'close_date', amount: 'close_value', attributes: ['sales_agent', 'product', 'account'] },
 });
 const t0 = performance.now();
-const r = backtest(table, { months: 6, simulations: 1000, seed: 1, openAmount: 'meanWon' });
+const uncertainty = process.argv[2] ?? 'full';
+const periodEffect = process.argv[3] === undefined ? 'wins' : Number.isNaN(Number(process.argv[3])) ? process.argv[3] : Number(process.argv[3]);
+const r = backtest(table, { months: 6, simulations: 1000, seed: 1, openAmount: 'meanWon', uncertainty, periodEffect });
 const ms = performance.now() - t0;
 const pct = (v) => (v === null ? '   —  ' : `${(v * 100).toFixed(1).padStart(5)}%`);
+console.log(`survival forecaster: uncertainty ${uncertainty}, periodEffect ${periodEffect}`);
 console.log(`Maven CRM, ${table.size} deals, origins ${r.basis.origins.map((o) => o.slice(0, 7)).join(', ')}; next-month won revenue; open deals valued at the mean won amount (${ms.toFixed(0)} ms)`);
 console.log('forecaster           WAPE    MAPE    bias   P10–P90 coverage   pinball p50 (USD)');
 for (const a of r.accuracy) {

@@ -77,8 +77,10 @@ export interface BacktestOptions {
    * (every open deal valued at the mean amount of the deals won before the origin, no leakage).
    */
   readonly openAmount?: 'recorded' | 'meanWon';
-  /** Uncertainty in the survival forecaster's range (default `'parameters'`; see {@link ForecastRevenueOptions.uncertainty}). */
+  /** Uncertainty in the survival forecaster's range (default `'full'`; see {@link ForecastRevenueOptions.uncertainty}). */
   readonly uncertainty?: ForecastUncertainty;
+  /** How the survival forecaster learns its period effect (default `'wins'`; see {@link ForecastRevenueOptions.periodEffect}). */
+  readonly periodEffect?: ForecastRevenueOptions['periodEffect'];
   /** Weighting of past deals in the survival forecaster (default `'deals'`; see {@link ForecastRevenueOptions.weighting}). */
   readonly weighting?: 'amount' | 'deals';
   /** Cancels between origins (FunnelError ABORTED). */
@@ -372,7 +374,7 @@ export function backtest(table: DealTable, options: BacktestOptions = {}): Backt
         }
         put(f, s);
       } else if (f === 'survival') {
-        const r = forecastRevenue(past, { now: at, until: end, currency, simulations, seed, minSample, ...(options.uncertainty === undefined ? {} : { uncertainty: options.uncertainty }), ...(options.weighting === undefined ? {} : { weighting: options.weighting }) });
+        const r = forecastRevenue(past, { now: at, until: end, currency, simulations, seed, minSample, ...(options.uncertainty === undefined ? {} : { uncertainty: options.uncertainty }), ...(options.weighting === undefined ? {} : { weighting: options.weighting }), ...(options.periodEffect === undefined ? {} : { periodEffect: options.periodEffect }) });
         const toMinor = (m: Money): number => moneyIn(m, ['forecast']).minor;
         put(f, toMinor(r.mean), toMinor(r.p10), toMinor(r.p90), toMinor(r.p50));
         const model = buildCloseModel(past, at, minSample, false);

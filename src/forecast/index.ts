@@ -38,6 +38,7 @@ export {
   type TimeToCloseReport,
 } from './timeToClose.js';
 export { forecastRevenue, type ForecastRevenueOptions, type ForecastRevenueReport, type ForecastUncertainty } from './forecastRevenue.js';
+export type { PastPeriod, PeriodEffectMethod, PeriodVariation } from './periodVariation.js';
 export { exactRevenueDistribution, type ExactRevenueDistributionOptions, type ExactRevenueDistributionReport } from './exactRevenueDistribution.js';
 export { reverseFunnel, type ReverseFunnelOptions, type ReverseFunnelReport, type ReverseFunnelStep } from './reverseFunnel.js';
 export { targetGap, type GapCandidate, type TargetGapOptions, type TargetGapReport } from './targetGap.js';

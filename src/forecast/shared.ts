@@ -7,7 +7,8 @@ import { fail, FunnelError } from '../errors/FunnelError.js';
 import { Decimal } from '../internal/decimal.js';
 import { formatDecimal, fromMinor, scaleOf, toMinor } from '../internal/money.js';
 import { jeffreysInterval, wilsonInterval } from '../internal/stats.js';
-import { fitCompetingRisks, incidenceAt, incidenceEstimate, stepIndex, survivalAt, type CompetingRisksFit } from '../internal/survival.js';
+import { argsortNonNegative } from '../internal/radixSort.js';
+import { fitCompetingRisks, fitSortedCompetingRisks, incidenceAt, incidenceEstimate, stepIndex, survivalAt, type CompetingRisksFit } from '../internal/survival.js';
 import { DAY_MS, toEpochMs } from '../internal/time.js';
 import { DEAL_LOST, DEAL_OPEN, DEAL_WON, type DealTable } from '../io/dealTable.js';
 import type { Money } from '../model/money.js';
@@ -238,15 +239,26 @@ export const LANDMARK_AGES: readonly number[] = [0, 1, 2, 3, 5, 7, 10, 14, 21, 3
 /**
  * Landmark data: for every open stage s and landmark age ℓ, one row per past deal that was *in stage
  * s and still open at age ℓ* (its stage at ℓ read from its history), with the residual time from ℓ to
- * its close (won = 1, lost = 2) or to `now` (censored, 0). @internal
+ * its close (won = 1, lost = 2) or to `now` (censored, 0). The rows of a cell are contiguous and in
+ * ascending residual time. @internal
  */
 export interface LandmarkModel {
   /** Number of landmark ages. */
   readonly points: number;
-  /** Rows per cell s·points + k: residual days, event codes and deal indexes. */
-  readonly time: ReadonlyArray<number[]>;
-  readonly event: ReadonlyArray<number[]>;
-  readonly deal: ReadonlyArray<number[]>;
+  /** Row boundaries of each cell s·points + k (length cells + 1). */
+  readonly rowStart: Int32Array;
+  /** Per row: residual days, event code and deal index. */
+  readonly time: Float64Array;
+  readonly event: Uint8Array;
+  readonly deal: Int32Array;
+  /**
+   * The spells behind the rows: spell q puts deal `spellDeal[q]` into the consecutive cells
+   * `spellFrom[q]` … `spellTo[q]` − 1 (one stage, the landmark ages of the spell), so a per-deal
+   * weight summed over a cell's rows is a sum over spells (a difference array, see {@link cellWeightTotals}).
+   */
+  readonly spellDeal: Int32Array;
+  readonly spellFrom: Int32Array;
+  readonly spellTo: Int32Array;
   /** Deals per cell that closed (won or lost) before `now`. */
   readonly closedDeals: Int32Array;
   /** Per deal: its amount ÷ the mean amount of its currency (1 without an amount), for value weighting. */
@@ -257,17 +269,18 @@ export interface LandmarkModel {
   readonly answers: Map<string, WinChance>;
 }
 
-/** One landmark population (a stage and a window of landmark ages): its fit and its rows. @internal */
+/** One landmark population (a stage and a window of landmark ages): its fit and its rows, in ascending time. @internal */
 export interface LandmarkFit {
+  /** The landmark cells pooled: `first` … `last` (one stage). */
+  readonly first: number;
+  readonly last: number;
   readonly fit: CompetingRisksFit;
   readonly rows: number;
   readonly deals: number;
-  readonly time: number[];
-  readonly event: number[];
-  /** Value weight of each row's deal. */
-  readonly weight: number[];
+  readonly time: Float64Array;
+  readonly event: Uint8Array;
   /** Deal index of each row. */
-  readonly deal: number[];
+  readonly deal: Int32Array;
 }
 
 /** The index of the landmark age nearest to an age in days (ties to the younger one). @internal */
@@ -277,55 +290,138 @@ export function nearestLandmark(age: number): number {
   return best;
 }
 
+/** The landmark row buffers of {@link buildLandmarks}: counting (first pass) or writing (second). */
+interface LandmarkRows {
+  count: boolean;
+  readonly ages: Float64Array;
+  readonly rowStart: Int32Array;
+  readonly closedDeals: Int32Array;
+  fill: Int32Array;
+  time: Float64Array;
+  event: Uint8Array;
+  deal: Int32Array;
+  /** Spells with at least one row: counted, then written (deal, first cell, last cell + 1). */
+  spells: number;
+  spellDeal: Int32Array;
+  spellFrom: Int32Array;
+  spellTo: Int32Array;
+}
+
+/** The rows of one spell of deal i in the stage whose cells start at `base`: one per landmark age in [from, min(to, x)). */
+function landmarkSpell(out: LandmarkRows, i: number, base: number, from: number, to: number, e: number, x: number): void {
+  const stop = Math.min(to, x);
+  const ages = out.ages;
+  let first = -1;
+  let m = 0;
+  for (; m < ages.length; m++) {
+    const l = ages[m] as number;
+    if (l < from) continue;
+    if (l >= stop) break;
+    const cell = base + m;
+    if (first < 0) first = cell;
+    if (out.count) {
+      out.rowStart[cell + 1] = (out.rowStart[cell + 1] as number) + 1;
+      if (e > 0) out.closedDeals[cell] = (out.closedDeals[cell] as number) + 1;
+    } else {
+      const r = out.fill[cell] as number;
+      out.fill[cell] = r + 1;
+      out.time[r] = x - l;
+      out.event[r] = e;
+      out.deal[r] = i;
+    }
+  }
+  if (first < 0) return;
+  if (!out.count) {
+    out.spellDeal[out.spells] = i;
+    out.spellFrom[out.spells] = first;
+    out.spellTo[out.spells] = base + m;
+  }
+  out.spells++;
+}
+
 /**
  * Builds the landmark rows from the usable deals (`end` = close or censoring age in days, `ev` =
- * event code, NaN end = not usable). A deal's open-stage spells come from its history rows (stage
- * `histTo` from its age at the row up to the next row's age, or to `end`); a deal without history
- * rows is in its current open stage (or its lost-at stage) from creation to `end`. A deal counts at
- * landmark ℓ when a spell covers ℓ (from ≤ ℓ < to) and it was open then (ℓ < end). Cost O(history rows
- * + deals × landmark ages). @internal
+ * event code, NaN end = not usable), `order` = the usable deals in ascending `end`. A deal's open-stage
+ * spells come from its history rows (stage `histTo` from its age at the row up to the next row's age,
+ * or to `end`); a deal without history rows is in its current open stage (or its lost-at stage) from
+ * creation to `end`. A deal counts at landmark ℓ when a spell covers ℓ (from ≤ ℓ < to) and it was open
+ * then (ℓ < end). Visiting the deals in ascending `end` puts every cell's rows (residual end − ℓ) in
+ * ascending time without sorting. Two passes (count, then fill) into flat typed arrays. Cost
+ * O(history rows + deals × landmark ages). @internal
  */
-export function buildLandmarks(table: DealTable, end: Float64Array, ev: Uint8Array): LandmarkModel {
+export function buildLandmarks(table: DealTable, end: Float64Array, ev: Uint8Array, order: Int32Array): LandmarkModel {
   const k = table.stageIds.length;
   const K = LANDMARK_AGES.length;
-  const isOpen = table.funnel.stages.map((s) => s.category === 'open');
-  const time: number[][] = Array.from({ length: k * K }, () => []);
-  const event: number[][] = Array.from({ length: k * K }, () => []);
-  const deal: number[][] = Array.from({ length: k * K }, () => []);
+  const ages = Float64Array.from(LANDMARK_AGES);
+  const isOpen = Uint8Array.from(table.funnel.stages, (s) => (s.category === 'open' ? 1 : 0));
+  const rowStart = new Int32Array(k * K + 1);
   const closedDeals = new Int32Array(k * K);
-  const add = (i: number, s: number, from: number, to: number, e: number, x: number): void => {
-    const stop = Math.min(to, x);
-    for (let m = 0; m < K; m++) {
-      const l = LANDMARK_AGES[m] as number;
-      if (l < from) continue;
-      if (l >= stop) break;
-      const cell = s * K + m;
-      (time[cell] as number[]).push(x - l);
-      (event[cell] as number[]).push(e);
-      (deal[cell] as number[]).push(i);
-      if (e > 0) closedDeals[cell] = (closedDeals[cell] as number) + 1;
-    }
-  };
-  for (let i = 0; i < table.size; i++) {
-    const x = end[i] as number;
-    if (Number.isNaN(x)) continue;
-    const e = ev[i] as number;
-    const c = table.createdAt[i] as number;
+  const none = new Int32Array(0);
+  const out: LandmarkRows = { count: true, ages, rowStart, closedDeals, fill: none, time: new Float64Array(0), event: new Uint8Array(0), deal: none, spells: 0, spellDeal: none, spellFrom: none, spellTo: none };
+  // gather what the passes read into `order` (tight loops, so the cache misses of the scattered reads
+  // overlap), then both passes read sequentially
+  const n = order.length;
+  const xs = new Float64Array(n);
+  const es = new Uint8Array(n);
+  const cs = new Float64Array(n);
+  const ss = new Int32Array(n);
+  const hs = new Int32Array(n + 1);
+  for (let j = 0; j < n; j++) {
+    const i = order[j] as number;
+    xs[j] = end[i] as number;
+    es[j] = ev[i] as number;
+    cs[j] = table.createdAt[i] as number;
+    const st = table.stage[i] as number;
+    ss[j] = isOpen[st] === 1 ? st : (table.lostAtStage[i] as number);
+    hs[j + 1] = (table.histStart[i + 1] as number) - (table.histStart[i] as number);
+  }
+  for (let j = 0; j < n; j++) hs[j + 1] = (hs[j + 1] as number) + (hs[j] as number);
+  const hTo = new Int32Array(hs[n] as number);
+  const hAt = new Float64Array(hs[n] as number);
+  for (let j = 0; j < n; j++) {
+    const i = order[j] as number;
     const r0 = table.histStart[i] as number;
-    const r1 = table.histStart[i + 1] as number;
-    if (r1 <= r0) {
-      let s = table.stage[i] as number;
-      if (isOpen[s] !== true) s = table.lostAtStage[i] as number;
-      if (s >= 0 && isOpen[s] === true) add(i, s, 0, x, e, x);
-      continue;
+    const w = (hs[j] as number) - r0;
+    for (let r = r0; r < (table.histStart[i + 1] as number); r++) {
+      hTo[w + r] = table.histTo[r] as number;
+      hAt[w + r] = table.histAt[r] as number;
     }
-    for (let r = r0; r < r1; r++) {
-      const s = table.histTo[r] as number;
-      if (isOpen[s] !== true) continue;
-      // the first row is the creation: the deal is in its first stage from age 0
-      const from = r === r0 ? 0 : Math.max(0, days((table.histAt[r] as number) - c));
-      const to = r + 1 < r1 ? Math.max(0, days((table.histAt[r + 1] as number) - c)) : x;
-      if (to > from) add(i, s, from, to, e, x);
+  }
+  // pass 0 counts the rows of each cell, pass 1 writes them
+  for (let pass = 0; pass < 2; pass++) {
+    for (let j = 0; j < n; j++) {
+      const i = order[j] as number;
+      const x = xs[j] as number;
+      const e = es[j] as number;
+      const c = cs[j] as number;
+      const r0 = hs[j] as number;
+      const r1 = hs[j + 1] as number;
+      if (r1 <= r0) {
+        const s = ss[j] as number;
+        if (s >= 0 && isOpen[s] === 1) landmarkSpell(out, i, s * K, 0, x, e, x);
+        continue;
+      }
+      for (let r = r0; r < r1; r++) {
+        const s = hTo[r] as number;
+        if (isOpen[s] !== 1) continue;
+        // the first row is the creation: the deal is in its first stage from age 0
+        const from = r === r0 ? 0 : Math.max(0, days((hAt[r] as number) - c));
+        const to = r + 1 < r1 ? Math.max(0, days((hAt[r + 1] as number) - c)) : x;
+        if (to > from) landmarkSpell(out, i, s * K, from, to, e, x);
+      }
+    }
+    if (pass === 0) {
+      for (let cell = 0; cell < k * K; cell++) rowStart[cell + 1] = (rowStart[cell + 1] as number) + (rowStart[cell] as number);
+      const rows = rowStart[k * K] as number;
+      out.count = false;
+      out.time = new Float64Array(rows);
+      out.event = new Uint8Array(rows);
+      out.deal = new Int32Array(rows);
+      out.fill = rowStart.slice(0, k * K);
+      out.spellDeal = new Int32Array(out.spells);
+      out.spellFrom = new Int32Array(out.spells);
+      out.spellTo = new Int32Array(out.spells);
+      out.spells = 0;
     }
   }
   // value weights: amount relative to the mean amount of the deal's currency (currencies never mix)
@@ -344,19 +440,18 @@ export function buildLandmarks(table: DealTable, end: Float64Array, ev: Uint8Arr
     const a = table.amountMinor[i] as number;
     if (c >= 0 && !Number.isNaN(a) && (sum[c] as number) > 0) weight[i] = (a * (cnt[c] as number)) / (sum[c] as number);
   }
-  return { points: K, time, event, deal, closedDeals, weight, fits: new Map(), answers: new Map() };
+  return { points: K, rowStart, time: out.time, event: out.event, deal: out.deal, spellDeal: out.spellDeal, spellFrom: out.spellFrom, spellTo: out.spellTo, closedDeals, weight, fits: new Map(), answers: new Map() };
 }
 
 /** @internal */
 export function buildCloseModel(table: DealTable, now: number, minSample: number, withStageFits = true): CloseModel {
   const n = table.size;
   const k = table.stageIds.length;
-  const time: number[] = [];
-  const event: number[] = [];
   const usable = new Uint8Array(n);
   const tArr = new Float64Array(n).fill(Number.NaN);
   const eArr = new Uint8Array(n);
   let pooledClosed = 0;
+  let usableCount = 0;
   for (let i = 0; i < n; i++) {
     const c = table.createdAt[i] as number;
     if (c > now) continue;
@@ -376,10 +471,19 @@ export function buildCloseModel(table: DealTable, now: number, minSample: number
     usable[i] = 1;
     tArr[i] = t;
     eArr[i] = e;
-    time.push(t);
-    event.push(e);
+    usableCount++;
   }
-  const pooled = fitCompetingRisks(time, event, 2);
+  // the usable deals in ascending close/censoring age: the pooled fit and the landmark rows need no sort
+  const usableIdx = new Int32Array(usableCount);
+  for (let i = 0, j = 0; i < n; i++) if (usable[i] === 1) usableIdx[j++] = i;
+  const order = argsortNonNegative(tArr, usableIdx);
+  const time = new Float64Array(usableCount);
+  const event = new Uint8Array(usableCount);
+  for (let j = 0; j < usableCount; j++) {
+    time[j] = tArr[order[j] as number] as number;
+    event[j] = eArr[order[j] as number] as number;
+  }
+  const pooled = fitSortedCompetingRisks(time, event, 2);
   const entries = withStageFits ? firstEntries(table) : new Float64Array(0);
   const open = withStageFits ? stageOrder(table).open : [];
   const byStage: (CompetingRisksFit | null)[] = new Array<CompetingRisksFit | null>(k).fill(null);
@@ -403,7 +507,68 @@ export function buildCloseModel(table: DealTable, now: number, minSample: number
     closedByStage[s] = closed;
     if (closed >= minSample) byStage[s] = fitCompetingRisks(ts, es, 2, en);
   }
-  return { now, pooled, pooledClosed, byStage, closedByStage, minSample, landmark: buildLandmarks(table, tArr, eArr) };
+  return { now, pooled, pooledClosed, byStage, closedByStage, minSample, landmark: buildLandmarks(table, tArr, eArr, order) };
+}
+
+/**
+ * The pooled population of landmark cells `first..last` (one stage, neighbouring landmark ages): their
+ * rows merged in ascending time (ties in cell order), the number of distinct deals, and the
+ * Aalen–Johansen fit. Linear in the rows (the cells are already sorted). @internal
+ */
+export function landmarkFit(lm: LandmarkModel, first: number, last: number): LandmarkFit {
+  const rows = (lm.rowStart[last + 1] as number) - (lm.rowStart[first] as number);
+  if (first === last) {
+    // one cell: its rows as they are (views), each deal once (a deal's spells never overlap in age)
+    const r0 = lm.rowStart[first] as number;
+    const time = lm.time.subarray(r0, r0 + rows);
+    const event = lm.event.subarray(r0, r0 + rows);
+    return { first, last, fit: fitSortedCompetingRisks(time, event, 2), rows, deals: rows, time, event, deal: lm.deal.subarray(r0, r0 + rows) };
+  }
+  const time = new Float64Array(rows);
+  const event = new Uint8Array(rows);
+  const deal = new Int32Array(rows);
+  // merge cell by cell into the already merged prefix (few cells per window)
+  let have = 0;
+  const tmpT = new Float64Array(rows);
+  const tmpE = new Uint8Array(rows);
+  const tmpD = new Int32Array(rows);
+  for (let cell = first; cell <= last; cell++) {
+    const r0 = lm.rowStart[cell] as number;
+    const r1 = lm.rowStart[cell + 1] as number;
+    if (r1 === r0) continue;
+    tmpT.set(time.subarray(0, have));
+    tmpE.set(event.subarray(0, have));
+    tmpD.set(deal.subarray(0, have));
+    let x = 0;
+    let y = r0;
+    let w = 0;
+    while (x < have || y < r1) {
+      // ties: the earlier cell (already merged) first
+      if (y >= r1 || (x < have && (tmpT[x] as number) <= (lm.time[y] as number))) {
+        time[w] = tmpT[x] as number;
+        event[w] = tmpE[x] as number;
+        deal[w] = tmpD[x] as number;
+        x++;
+      } else {
+        time[w] = lm.time[y] as number;
+        event[w] = lm.event[y] as number;
+        deal[w] = lm.deal[y] as number;
+        y++;
+      }
+      w++;
+    }
+    have = w;
+  }
+  const seen = new Uint8Array(lm.weight.length);
+  let deals = 0;
+  for (let r = 0; r < rows; r++) {
+    const d = deal[r] as number;
+    if (seen[d] === 0) {
+      seen[d] = 1;
+      deals++;
+    }
+  }
+  return { first, last, fit: fitSortedCompetingRisks(time, event, 2), rows, deals, time, event, deal };
 }
 
 /**
@@ -428,7 +593,7 @@ export interface WinChance {
  * creation (all stages) conditional on age: (F̂_won(a + h) − F̂_won(a)) / Ŝ(a). 0 when no deal is at risk. The standard
  * error is the delta-method one of the cumulative incidence, inflated by √(rows / distinct deals)
  * when stacked ages count a deal more than once. `valueWeighted`: the point estimate weights each
- * past deal by its amount ({@link weightedWinIncidence}: the expected share of the amount won), so
+ * past deal by its amount ({@link bootstrapWin} without bootstrap weights: the expected share of the amount won), so
  * Σ amount × p is unbiased when big and small deals win at different rates. @internal
  */
 export function winChance(model: CloseModel, stage: number, age: number, horizon: number, valueWeighted = false): WinChance {
@@ -460,31 +625,11 @@ export function winChance(model: CloseModel, stage: number, age: number, horizon
     const key = `${stage}:${lo}-${hi}`;
     let entry = lm.fits.get(key);
     if (entry === undefined) {
-      const ts: number[] = [];
-      const es: number[] = [];
-      const ws: number[] = [];
-      const ds: number[] = [];
-      const seen = new Set<number>();
-      for (let x = lo; x <= hi; x++) {
-        const t = lm.time[base + x] as number[];
-        const e = lm.event[base + x] as number[];
-        const d = lm.deal[base + x] as number[];
-        for (let r = 0; r < t.length; r++) {
-          ts.push(t[r] as number);
-          es.push(e[r] as number);
-          ws.push(lm.weight[d[r] as number] as number);
-          ds.push(d[r] as number);
-          seen.add(d[r] as number);
-        }
-      }
-      // rows in time order, so that the bootstrap sweeps need no re-sorting
-      const order = ts.map((_, j) => j).sort((x, y) => (ts[x] as number) - (ts[y] as number));
-      const pick = (arr: number[]): number[] => order.map((j) => arr[j] as number);
-      entry = { fit: fitCompetingRisks(ts, es, 2), rows: ts.length, deals: seen.size, time: pick(ts), event: pick(es), weight: pick(ws), deal: pick(ds) };
+      entry = landmarkFit(lm, base + lo, base + hi);
       lm.fits.set(key, entry);
     }
     const est = incidenceEstimate(entry.fit, 1, horizon);
-    const pv = valueWeighted ? weightedWinIncidence(entry.time, entry.event, entry.weight, horizon) : est.estimate;
+    const pv = valueWeighted ? bootstrapWin(entry, horizon, lm.weight, null) : est.estimate;
     answer = { p: Math.min(1, Math.max(0, pv)), se: est.se * Math.sqrt(entry.rows / Math.max(1, entry.deals)), cell: key };
   } else {
     const fit = model.pooled;
@@ -499,46 +644,11 @@ export function winChance(model: CloseModel, stage: number, age: number, horizon
   return answer;
 }
 
-/**
- * The weighted Aalen–Johansen cumulative incidence of a win at `horizon`: with Y_l = Σ weights at
- * risk just before t_l and d_l, d_won,l the weights closing (winning) at t_l,
- * F̂ʷ(h) = Σ_{t_l ≤ h} Ŝʷ(t_{l−1}) d_won,l / Y_l, Ŝʷ(t) = Π_{t_l ≤ t} (1 − d_l / Y_l). With amount
- * weights it is the expected share of the population's amount won within h. @internal
- */
-export function weightedWinIncidence(time: readonly number[], event: readonly number[], weight: readonly number[], horizon: number): number {
-  const order = time.map((_, i) => i).sort((a, b) => (time[a] as number) - (time[b] as number));
-  let atRisk = 0;
-  for (const w of weight) atRisk += w;
-  let s = 1;
-  let f = 0;
-  let r = 0;
-  while (r < order.length) {
-    const t = time[order[r] as number] as number;
-    if (t > horizon) break;
-    let d = 0;
-    let dw = 0;
-    let leave = 0;
-    let q = r;
-    while (q < order.length && time[order[q] as number] === t) {
-      const j = order[q] as number;
-      const w = weight[j] as number;
-      if ((event[j] as number) > 0) d += w;
-      if ((event[j] as number) === 1) dw += w;
-      leave += w;
-      q++;
-    }
-    if (atRisk > 0 && d > 0) {
-      f += (s * dw) / atRisk;
-      s *= 1 - d / atRisk;
-    }
-    atRisk -= leave;
-    r = q;
-  }
-  return Math.min(1, Math.max(0, f));
-}
-
 /** Poisson(1) cumulative probabilities, for bootstrap weights by inversion. */
 const POISSON1_CDF = [0.36787944117144233, 0.7357588823428847, 0.9196986029286058, 0.9810118431238462, 0.9963401531726563, 0.9994058151824183, 0.9999167588507265, 0.9999897508033253, 0.9999988747974306];
+
+/** The same cumulative probabilities as 32-bit integer thresholds: u = h/2³² ≥ c ⇔ h ≥ ⌈c·2³²⌉. */
+const POISSON1_T = Int32Array.from(POISSON1_CDF, (c) => Math.ceil(c * 4294967296) - 2147483648);
 
 /**
  * The Poisson(1) bootstrap weight of a deal in replicate r: a hash of (seed, r, deal) turned into
@@ -558,33 +668,69 @@ export function bootstrapWeight(seed: number, r: number, deal: number): number {
 }
 
 /**
- * The win incidence at `horizon` of a landmark population in one bootstrap replicate (each deal's
- * rows weighted by its Poisson(1) weight `dealWeights[deal]` — see {@link bootstrapWeight} — times its
- * value weight when `valueWeighted`). @internal
+ * {@link bootstrapWeight} of deals 0 … out.length − 1 in replicate r, into `out`: the same hash and
+ * the same inversion, compared as integers (h ≥ ⌈c·2³²⌉ instead of h/2³² ≥ c). @internal
  */
-export function bootstrapWin(entry: LandmarkFit, horizon: number, valueWeighted: boolean, dealWeights: Uint8Array): number {
-  // rows are in time order: one pass for the total weight, one sweep up to the horizon
+export function bootstrapWeights(seed: number, r: number, out: Uint8Array): void {
+  const hr = Math.imul(r + 1, 0x85ebca77) ^ Math.imul(seed, 0xc2b2ae3d);
+  const n = out.length;
+  const t0 = POISSON1_T[0] as number;
+  const t1 = POISSON1_T[1] as number;
+  for (let i = 0; i < n; i++) {
+    let h = Math.imul(i + 1, 0x9e3779b1) ^ hr;
+    h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+    h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+    h = (h ^ (h >>> 16)) ^ -2147483648; // the unsigned hash, shifted to compare as a signed int
+    let k = +(h >= t0) + +(h >= t1);
+    if (k === 2) while (k < 9 && h >= (POISSON1_T[k] as number)) k++;
+    out[i] = k;
+  }
+}
+
+/**
+ * The win incidence at `horizon` of a landmark population, its rows weighted: with Y_l = Σ weights at
+ * risk just before t_l and d_l, d_won,l the weights closing (winning) at t_l,
+ * F̂ʷ(h) = Σ_{t_l ≤ h} Ŝʷ(t_{l−1}) d_won,l / Y_l, Ŝʷ(t) = Π_{t_l ≤ t} (1 − d_l / Y_l). A row's weight is
+ * its deal's Poisson(1) bootstrap weight `dealWeights[deal]` (see {@link bootstrapWeight}; 1 when
+ * `dealWeights` is null) times its value weight `valueWeights[deal]` (none when null) — with amount weights and no
+ * bootstrap, the expected share of the population's amount won within h. The rows are in time order:
+ * one pass for the total weight (or its sum over the population's cells from `cellTotals`, see
+ * {@link cellWeightTotals}), one sweep up to the horizon. @internal
+ */
+export function bootstrapWin(entry: LandmarkFit, horizon: number, valueWeights: Float64Array | null, dealWeights: Uint8Array | null, cellTotals?: Float64Array): number {
   const n = entry.rows;
-  const w = new Float64Array(n);
+  const deal = entry.deal;
+  const time = entry.time;
+  const event = entry.event;
   let atRisk = 0;
-  for (let j = 0; j < n; j++) {
-    const b = dealWeights[entry.deal[j] as number] as number;
-    const x = valueWeighted ? b * (entry.weight[j] as number) : b;
-    w[j] = x;
-    atRisk += x;
+  if (cellTotals !== undefined) {
+    for (let c = entry.first; c <= entry.last; c++) atRisk += cellTotals[c] as number;
+  } else if (valueWeights !== null) {
+    for (let j = 0; j < n; j++) {
+      const d = deal[j] as number;
+      atRisk += (dealWeights === null ? 1 : (dealWeights[d] as number)) * (valueWeights[d] as number);
+    }
+  } else if (dealWeights === null) {
+    atRisk = n;
+  } else {
+    let whole = 0; // integer weights: an exact integer sum
+    for (let j = 0; j < n; j++) whole += dealWeights[deal[j] as number] as number;
+    atRisk = whole;
   }
   let s = 1;
   let f = 0;
   let j = 0;
   while (j < n) {
-    const t = entry.time[j] as number;
+    const t = time[j] as number;
     if (t > horizon) break;
     let d = 0;
     let dw = 0;
     let leave = 0;
-    while (j < n && entry.time[j] === t) {
-      const x = w[j] as number;
-      const e = entry.event[j] as number;
+    while (j < n && time[j] === t) {
+      const q = deal[j] as number;
+      const b = dealWeights === null ? 1 : (dealWeights[q] as number);
+      const x = valueWeights === null ? b : b * (valueWeights[q] as number);
+      const e = event[j] as number;
       if (e > 0) d += x;
       if (e === 1) dw += x;
       leave += x;
@@ -597,6 +743,36 @@ export function bootstrapWin(entry: LandmarkFit, horizon: number, valueWeighted:
     atRisk -= leave;
   }
   return Math.min(1, Math.max(0, f));
+}
+
+/**
+ * The total row weight of every landmark cell for per-deal weights (the bootstrap weight
+ * `dealWeights[d]`, times the value weight when `valueWeighted`), into `out` (length cells + 1): each
+ * spell adds its deal's weight at its first cell and takes it off after its last, and a running sum
+ * within each stage gives the cell totals — O(spells) instead of O(rows). With integer weights the
+ * sums are exact. @internal
+ */
+export function cellWeightTotals(lm: LandmarkModel, dealWeights: Uint8Array, valueWeighted: boolean, out: Float64Array): void {
+  out.fill(0);
+  const q = lm.spellDeal.length;
+  const K = lm.points;
+  for (let j = 0; j < q; j++) {
+    const d = lm.spellDeal[j] as number;
+    const w = valueWeighted ? (dealWeights[d] as number) * (lm.weight[d] as number) : (dealWeights[d] as number);
+    const from = lm.spellFrom[j] as number;
+    const to = lm.spellTo[j] as number;
+    out[from] = (out[from] as number) + w;
+    // a spell reaching the last landmark age of its stage needs no correction (the sums restart)
+    if (to % K !== 0) out[to] = (out[to] as number) - w;
+  }
+  // running sums restart at every stage (a spell never crosses one), which keeps the float sums small
+  for (let base = 0; base + K < out.length; base += K) {
+    let run = 0;
+    for (let c = base; c < base + K; c++) {
+      run += out[c] as number;
+      out[c] = run;
+    }
+  }
 }
 
 /** P(won within `horizon` days | in `stage`, open at age `age` days): {@link winChance}'s point estimate. @internal */

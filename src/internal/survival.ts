@@ -104,6 +104,74 @@ export function fitCompetingRisks(time: ArrayLike<number>, event: ArrayLike<numb
   return fit;
 }
 
+/**
+ * {@link fitCompetingRisks} for rows already in ascending time and without delayed entry, in one
+ * sweep: the same fit (the same arithmetic in the same order), O(n) instead of O(n log n). @internal
+ */
+export function fitSortedCompetingRisks(time: ArrayLike<number>, event: ArrayLike<number>, causes: number): CompetingRisksFit {
+  const n = time.length;
+  let L = 0;
+  for (let j = 0; j < n; ) {
+    const t = time[j] as number;
+    let any = false;
+    while (j < n && time[j] === t) {
+      if ((event[j] as number) > 0) any = true;
+      j++;
+    }
+    if (any) L++;
+  }
+  const fit = {
+    n,
+    causes,
+    times: new Float64Array(L),
+    atRisk: new Float64Array(L),
+    events: new Float64Array(L),
+    eventsByCause: Array.from({ length: causes }, () => new Float64Array(L)),
+    survival: new Float64Array(L),
+    greenwood: new Float64Array(L),
+    cif: Array.from({ length: causes }, () => new Float64Array(L)),
+  };
+  const dc = new Float64Array(causes);
+  const f = new Float64Array(causes);
+  let s = 1;
+  let g = 0;
+  let l = 0;
+  let before = 0;
+  for (let j = 0; j < n; ) {
+    const t = time[j] as number;
+    let d = 0;
+    for (let c = 0; c < causes; c++) dc[c] = 0;
+    let q = j;
+    while (q < n && time[q] === t) {
+      const e = event[q] as number;
+      if (e > 0) {
+        d++;
+        if (e <= causes) dc[e - 1] = (dc[e - 1] as number) + 1;
+      }
+      q++;
+    }
+    if (d > 0) {
+      const y = n - before;
+      fit.times[l] = t;
+      fit.atRisk[l] = y;
+      fit.events[l] = d;
+      for (let c = 0; c < causes; c++) {
+        (fit.eventsByCause[c] as Float64Array)[l] = dc[c] as number;
+        f[c] = (f[c] as number) + (s * (dc[c] as number)) / y;
+        (fit.cif[c] as Float64Array)[l] = f[c] as number;
+      }
+      s *= 1 - d / y;
+      g = y - d > 0 ? g + d / (y * (y - d)) : Infinity;
+      fit.survival[l] = s;
+      fit.greenwood[l] = g;
+      l++;
+    }
+    before += q - j;
+    j = q;
+  }
+  return fit;
+}
+
 /** First index with a[i] ≥ x in a sorted array. @internal */
 export function lowerBound(a: ArrayLike<number>, x: number): number {
   let lo = 0;

@@ -30,6 +30,10 @@ describeDataset('maven-crm-sales-opportunities', 'forecasting on the Maven CRM d
     expect(r.accuracy).toHaveLength(7);
     for (const a of r.accuracy) if (a.wape !== null) expect(a.wape).toBeGreaterThanOrEqual(0);
     expect(r.best).not.toBeNull();
+    // the survival forecaster's P10–P90 with the default period effect learned from Maven's monthly
+    // swings: at least 3 of the 6 months inside (0 of 6 without it, uncertainty 'parameters')
+    const survival = r.accuracy.find((a) => a.forecaster === 'survival')!;
+    expect(survival.coverage).toBeGreaterThanOrEqual(0.5);
   });
   it('time to close and the forecasts run on 8,800 deals', () => {
     const t = timeToClose(table);

@@ -4,6 +4,7 @@ import {
   conditionalIncidence,
   conditionalSurvival,
   fitCompetingRisks,
+  fitSortedCompetingRisks,
   incidenceAt,
   incidenceEstimate,
   incidenceQuantile,
@@ -121,4 +122,16 @@ describe('laws', () => {
       if (c !== null) expect(c).toBeLessThanOrEqual(1 + 1e-12);
     }
   });
+});
+
+describe('fitSortedCompetingRisks', () => {
+  test.prop([fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 3 })), { minLength: 0, maxLength: 60 })], { numRuns: 100 })(
+    'equals fitCompetingRisks on rows in time order (ties, censorings, an event code above the causes)',
+    (rows) => {
+      const sorted = [...rows].sort((a, b) => a[0] - b[0]);
+      const t = sorted.map((r) => r[0] / 4);
+      const e = sorted.map((r) => r[1]);
+      expect(fitSortedCompetingRisks(t, e, 2)).toEqual(fitCompetingRisks(t, e, 2));
+    },
+  );
 });
