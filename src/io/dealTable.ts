@@ -49,9 +49,10 @@ export const DEAL_LOST = 2;
  * The history of deal `i` is the rows `histStart[i] .. histStart[i+1] - 1`; the first row is
  * usually the creation (`histFrom = -1`). Treat every array as read-only: analyses share them.
  *
- * The last four members are **derived** from the others when the table is built (by every builder,
+ * The last five members are **derived** from the others when the table is built (by every builder,
  * {@link dealTableAsOf} included), in one pass over the deals and their history rows: the open-deal
- * index, each deal's terminal stage, the end of each stay and the table's last event. Analyses read
+ * index, the open deals' own probabilities, each deal's terminal stage, the end of each stay and the
+ * table's last event. Analyses read
  * them instead of re-deriving them on every call; they are consistent with the base columns as long as
  * tables are only made by the builders (do not assemble a table by hand or spread one and replace
  * columns).
@@ -137,7 +138,7 @@ export interface DealTable {
   readonly lastEventAt: number;
 }
 
-/** The derived part of a {@link DealTable} (see its last four members). @internal */
+/** The derived part of a {@link DealTable} (see its last five members). @internal */
 export interface DealTableDerived {
   readonly openDeals: Int32Array;
   readonly openDealProbability: Float64Array;
