@@ -24,7 +24,7 @@ export interface FunnelDataFromConversionOptions {
 function pickGroup(report: ConversionReport, group: string | null | undefined): ConversionGroup {
   if (group === undefined) return report.total;
   const g = report.groups.find((x) => x.key === group);
-  if (g === undefined) fail('INVALID_OPTION', `a group key of the report (${report.groups.map((x) => JSON.stringify(x.key)).join(', ')})`, group, ['group']);
+  if (g === undefined) fail('INVALID_OPTION', `a group key of the report (${report.groups.map((x) => JSON.stringify(x.key)).join(', ')})`, group, ['options', 'group']);
   return g;
 }
 
@@ -155,7 +155,7 @@ export function trendDataFromConversion(
   const stages = report.total.stages;
   const target = options?.stageId ?? stages.find((s) => s.category === 'won')?.stageId ?? stages[stages.length - 1]?.stageId;
   const idx = stages.findIndex((s) => s.stageId === target);
-  if (idx < 0) fail('INVALID_OPTION', `a stage id on the path (${stages.map((s) => s.stageId).join(', ')})`, target, ['stageId']);
+  if (idx < 0) fail('INVALID_OPTION', `a stage id on the path (${stages.map((s) => s.stageId).join(', ')})`, target, ['options', 'stageId']);
   const ip = new Set(options?.inProgress ?? []);
   const groups = [...report.groups].filter((g) => g.key !== null).sort((a, b) => ((a.key as string) < (b.key as string) ? -1 : 1));
   const first = stages[0]?.name ?? '';

@@ -281,7 +281,7 @@ function chart(svg: string): string {
  * ```
  */
 export function renderReport(input: ReportInput): string {
-  const t = resolveTheme(input?.theme);
+  const t = resolveTheme(input?.theme, ['theme']);
   const title = input.title ?? 'Pipeline report';
   const missing = new Map((input.missing ?? []).map((m) => [m.section, m.reason]));
   const sections: { name: ReportSectionName; html: string }[] = [];

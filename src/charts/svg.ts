@@ -34,10 +34,13 @@ function nf(locale: string, opts: Intl.NumberFormatOptions): Intl.NumberFormat {
   return f;
 }
 
-/** Fills a partial theme from the default and builds its formatters. @internal */
-export function resolveTheme(partial: Partial<ChartTheme> | undefined): Resolved {
+/**
+ * Fills a partial theme from the default and builds its formatters. `path` locates the theme in the
+ * caller's arguments (default `['options', 'theme']`; the report passes `['theme']`, inside its input). @internal
+ */
+export function resolveTheme(partial: Partial<ChartTheme> | undefined, path: ReadonlyArray<string | number> = ['options', 'theme']): Resolved {
   const t: ChartTheme = { ...defaultTheme, ...(partial ?? {}) };
-  if (t.palette.length === 0) fail('INVALID_OPTION', 'a non-empty colour palette', t.palette, ['theme', 'palette']);
+  if (t.palette.length === 0) fail('INVALID_OPTION', 'a non-empty colour palette', t.palette, [...path, 'palette']);
   const locale = t.locale;
   const num = t.formatNumber ?? ((v: number) => nf(locale, { maximumFractionDigits: Math.abs(v) < 10 && !Number.isInteger(v) ? 1 : 0 }).format(v));
   const pct =
@@ -115,7 +118,7 @@ export function text(x: number, y: number, content: string, a: Readonly<Record<s
 export function size(value: number | undefined, fallback: number, name: string, min = 120): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > 20_000)
-    fail('INVALID_OPTION', `a size in px between ${min} and 20000`, value, [name]);
+    fail('INVALID_OPTION', `a size in px between ${min} and 20000`, value, ['options', name]);
   return value;
 }
 
@@ -301,7 +304,7 @@ export function mix(a: string, b: string, t: number): string {
 /** Resolves the chart id prefix: the caller's, or a hash of the data (stable across runs). @internal */
 export function chartId(kind: string, idPrefix: string | undefined, data: unknown): string {
   if (idPrefix !== undefined) {
-    if (!/^[A-Za-z][\w-]{0,63}$/.test(idPrefix)) fail('INVALID_OPTION', 'an id prefix of letters, digits, "-" or "_" starting with a letter', idPrefix, ['idPrefix']);
+    if (!/^[A-Za-z][\w-]{0,63}$/.test(idPrefix)) fail('INVALID_OPTION', 'an id prefix of letters, digits, "-" or "_" starting with a letter', idPrefix, ['options', 'idPrefix']);
     return idPrefix;
   }
   let json: string;

@@ -49,7 +49,7 @@ export type FunnelErrorCode = (typeof FUNNEL_ERROR_CODES)[number];
  * @since 0.1.0
  */
 export interface FunnelIssue {
-  /** The path from the root of the input to the bad value, e.g. `['stages', 2, 'probability']`. */
+  /** The path from the root of the input to the bad value, e.g. `['stages', 2, 'probability']`; a bad option is at `['options', name, …]`. */
   readonly path: ReadonlyArray<string | number>;
   /** What a valid value looks like, in words. */
   readonly expected: string;
@@ -100,7 +100,7 @@ export interface FunnelErrorOptions {
 export class FunnelError extends Error {
   /** The error's code. */
   readonly code: FunnelErrorCode;
-  /** The path from the root of the input to the bad value. */
+  /** The path from the root of the input to the bad value (a bad option: `['options', name, …]`). */
   readonly path: ReadonlyArray<string | number>;
   /** What was expected, in words (empty when not applicable). */
   readonly expected: string;

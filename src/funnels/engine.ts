@@ -509,10 +509,9 @@ function posthogUnorderedUnit(log: ActionLog, q: CompiledQuery, ev: UnitEvents, 
     const t = time[ev.pos[e] as number] as number;
     let g = e + 1;
     while (g < m && time[ev.pos[g] as number] === t) g++;
-    for (let i = e; i < g; i++) {
-      const s0 = ev.stepStart[i] as number;
-      for (let j = s0; j < (ev.stepStart[i + 1] as number); j++) if (ev.steps[j] === 0) lastEntry = t;
-    }
+    // any step may open an unordered window: the latest event matching any step is the latest "entry"
+    // (what `now` compares with: a unit whose window may still be open is in progress, not dropped)
+    for (let i = e; i < g; i++) if ((ev.stepStart[i + 1] as number) > (ev.stepStart[i] as number)) lastEntry = t;
     if (g - e === 1) {
       if ((ev.stepStart[e + 1] as number) > (ev.stepStart[e] as number)) processStep(e, t);
       else processExclusion();
@@ -638,6 +637,8 @@ function firstEntryUnit(log: ActionLog, q: CompiledQuery, ev: UnitEvents, u: num
   while (e < m && depth < n) {
     const t = time[ev.pos[e] as number] as number;
     if (t - s > window) break;
+    // the next step's maximum gap has passed: the attempt timed out (later events cannot break or exclude it)
+    if (t - last > (q.maxGap[depth] as number)) break;
     let g = e + 1;
     while (g < m && time[ev.pos[g] as number] === t) g++;
     let advanced = false;

@@ -11,7 +11,7 @@ import { subLog } from './subLog.js';
 
 /**
  * Which event's value puts a unit in a breakdown bucket:
- * - `'firstTouch'`: the first non-empty value along the counted attempt's step events (default);
+ * - `'firstTouch'`: the first non-empty value (neither missing nor `''`) along the counted attempt's step events (default);
  * - `'lastTouch'`: the last non-empty value along them;
  * - `{ step: k }`: the value on the counted attempt's step-k event (0-based); units that never reached
  *   step k are in no bucket (counted as `unattributed`);
@@ -98,8 +98,8 @@ const asKey = (v: ActionPropertyValue | undefined): string => (v === null || v =
 /**
  * The sorted position of the event used at column j of unit u's counted attempt, or -1: the event at the
  * step's recorded time that matches the step. When several do (identical to the engine), the one whose
- * `col` value sorts first as a string is taken, missing values last — so the choice never depends on
- * the input row order.
+ * `col` value sorts first as a string is taken, empty values (missing or `''`) last — so the choice never
+ * depends on the input row order.
  */
 function stepEvent(log: ActionLog, r: FunnelUnitResults, steps: ReturnType<typeof compileQuery>['steps'], u: number, j: number, col: ActionPropertyColumn): number {
   const n = r.stepCount;
@@ -115,7 +115,8 @@ function stepEvent(log: ActionLog, r: FunnelUnitResults, steps: ReturnType<typeo
     if (tp > t) break;
     if (tp !== t || !matches(m, log.action[p] as number, p)) continue;
     const c = col.codes[p] as number;
-    const key = c < 0 ? null : asKey(col.values[c]);
+    const v = c < 0 ? '' : asKey(col.values[c]);
+    const key = v === '' ? null : v;
     if (best < 0 || (key !== null && (bestKey === null || key < bestKey))) {
       best = p;
       bestKey = key;
@@ -252,8 +253,10 @@ export function funnelBreakdown(log: ActionLog, query: FunnelQuery, breakdown: F
         const p = stepEvent(log, r, compiled.steps, u, j, col);
         if (p < 0) continue;
         const c = col.codes[p] as number;
-        if (c < 0) continue;
-        found = asKey(col.values[c]);
+        // first / last *non-empty* value (PostHog): a missing value and '' are both skipped
+        const v = c < 0 ? '' : asKey(col.values[c]);
+        if (v === '') continue;
+        found = v;
         if (attribution === 'firstTouch') break;
       }
       valueOf[u] = found ?? '';

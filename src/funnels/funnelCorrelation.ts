@@ -121,7 +121,7 @@ export interface FunnelCorrelationReport {
 
 function positive(v: unknown, fallback: number, path: string, integer: boolean): number {
   if (v === undefined) return fallback;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v))) fail('INVALID_OPTION', integer ? 'a non-negative integer' : 'a non-negative number', v, [path]);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (integer && !Number.isInteger(v))) fail('INVALID_OPTION', integer ? 'a non-negative integer' : 'a non-negative number', v, ['options', path]);
   return v;
 }
 
@@ -178,13 +178,14 @@ function tally(map: Tallies, kind: FunnelCorrelationRow['kind'], key: string, un
  */
 export function funnelCorrelation(log: ActionLog, query: FunnelQuery, options: FunnelCorrelationOptions = {}): FunnelCorrelationReport {
   const now = options.now ?? query?.now;
+  if (options.now !== undefined && (typeof options.now !== 'number' || !Number.isFinite(options.now))) fail('INVALID_OPTION', 'a finite time in epoch milliseconds', options.now, ['options', 'now']);
   const r = evaluateFunnelUnits(log, now === undefined ? query : { ...query, now });
   const prior = positive(options.prior, CORRELATION_DEFAULTS.prior, 'prior', false);
   const minUnits = positive(options.minUnits, CORRELATION_DEFAULTS.minUnits, 'minUnits', false);
   const minShare = positive(options.minShare, CORRELATION_DEFAULTS.minShare, 'minShare', false);
   const limit = positive(options.limit, CORRELATION_DEFAULTS.limit, 'limit', true);
   const inProgressRule = options.inProgress ?? 'exclude';
-  if (inProgressRule !== 'exclude' && inProgressRule !== 'failure') fail('INVALID_OPTION', "'exclude' or 'failure'", inProgressRule, ['inProgress']);
+  if (inProgressRule !== 'exclude' && inProgressRule !== 'failure') fail('INVALID_OPTION', "'exclude' or 'failure'", inProgressRule, ['options', 'inProgress']);
   const codeOf = (name: unknown, path: ReadonlyArray<string | number>): number => {
     const c = typeof name === 'string' ? log.actions.indexOf(name) : -1;
     if (c < 0) fail('UNKNOWN_ACTION', 'an action that occurs in the log', name, path);
@@ -200,16 +201,16 @@ export function funnelCorrelation(log: ActionLog, query: FunnelQuery, options: F
       if (c >= 0) skip[c] = 1;
     }
   }
-  (options.excludeActions ?? []).forEach((name, i) => (skip[codeOf(name, ['excludeActions', i])] = 1));
+  (options.excludeActions ?? []).forEach((name, i) => (skip[codeOf(name, ['options', 'excludeActions', i])] = 1));
   const excludedActions = log.actions.filter((_, c) => skip[c] === 1);
 
   const propActions = new Uint8Array(log.actions.length);
   let propNames: string[] = [];
   if (options.eventProperties !== undefined) {
-    options.eventProperties.actions.forEach((name, i) => (propActions[codeOf(name, ['eventProperties', 'actions', i])] = 1));
+    options.eventProperties.actions.forEach((name, i) => (propActions[codeOf(name, ['options', 'eventProperties', 'actions', i])] = 1));
     propNames = [...(options.eventProperties.properties ?? Object.keys(log.properties))];
     propNames.forEach((p, i) => {
-      if (log.properties[p] === undefined) fail('INVALID_OPTION', 'a property column of the log', p, ['eventProperties', 'properties', i]);
+      if (log.properties[p] === undefined) fail('INVALID_OPTION', 'a property column of the log', p, ['options', 'eventProperties', 'properties', i]);
     });
   }
   const propCols = propNames.map((p) => log.properties[p] as NonNullable<ActionLog['properties'][string]>);

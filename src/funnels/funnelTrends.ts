@@ -173,13 +173,13 @@ interface RowAcc {
  */
 export function funnelTrends(log: ActionLog, query: FunnelQuery, options: FunnelTrendsOptions = {}): FunnelTrendsReport {
   const period = options.period ?? 'day';
-  if (period !== 'day' && period !== 'week' && period !== 'month') fail('INVALID_OPTION', "'day', 'week' or 'month'", period, ['period']);
+  if (period !== 'day' && period !== 'week' && period !== 'month') fail('INVALID_OPTION', "'day', 'week' or 'month'", period, ['options', 'period']);
   const now = options.now ?? query?.now;
-  if (now !== undefined && (typeof now !== 'number' || !Number.isFinite(now))) fail('INVALID_OPTION', 'a finite time in epoch milliseconds', now, ['now']);
+  if (now !== undefined && (typeof now !== 'number' || !Number.isFinite(now))) fail('INVALID_OPTION', 'a finite time in epoch milliseconds', now, ['options', 'now']);
   const q = compileFor(log, now === undefined ? query : { ...query, now });
   const n = q.n;
   const { fromStep, toStep } = stepRange(options, n);
-  if (options.units !== undefined && typeof options.units !== 'boolean') fail('INVALID_OPTION', 'true or false', options.units, ['units']);
+  if (options.units !== undefined && typeof options.units !== 'boolean') fail('INVALID_OPTION', 'true or false', options.units, ['options', 'units']);
   const wantUnits = options.units === true;
 
   // per (unit, period) pair: the unit index, the period start and the funnel's per-pair results

@@ -31,9 +31,10 @@ export type FunnelDropReason = 'timedOut' | 'excluded' | 'strictBroken' | 'never
  *   not reached, or an optional step skipped). In unordered funnels column k holds the time of the
  *   (k+1)-th step completed (ascending), and `stepOf` says which step it was.
  * - `entryTime[u]`: time of the counted attempt's step-1 event (`NaN` if none).
- * - `lastEntryTime[u]`: time of the unit's latest step-1 event (`NaN` if none).
+ * - `lastEntryTime[u]`: time of the unit's latest step-1 event (`NaN` if none); in unordered funnels,
+ *   where any step may open the window, of its latest event matching any step.
  * - `inProgress[u]`: 1 when `now` was given, the unit has not reached the last step, and a window that
- *   could still complete is open at `now` (its latest step-1 event + window ≥ now).
+ *   could still complete is open at `now` (`lastEntryTime` + window ≥ now; first-entry rule: its entry + window).
  *
  * @category Event funnels
  * @since 0.1.0
@@ -57,7 +58,7 @@ export interface FunnelUnitResults {
   readonly stepOf: Int8Array;
   /** Time of the counted attempt's step-1 event, `NaN` if none. */
   readonly entryTime: Float64Array;
-  /** Time of the unit's latest step-1 event, `NaN` if none. */
+  /** Time of the unit's latest step-1 event (unordered: latest event matching any step), `NaN` if none. */
   readonly lastEntryTime: Float64Array;
   /** 1 when the unit's window is still open at `now` and it has not converted. */
   readonly inProgress: Uint8Array;

@@ -107,8 +107,8 @@ export function segmentSignificance(overall: ConversionCounts, segment: Conversi
   if (n - k > N - K) fail('INVALID_INPUT', `at most ${N - K} segment non-converters (the overall non-converters)`, n - k, ['segment']);
   const confidenceLevel = options.confidenceLevel ?? 0.95;
   const minSample = options.minSample ?? 30;
-  if (!(confidenceLevel > 0 && confidenceLevel < 1)) fail('INVALID_OPTION', 'a confidence level strictly between 0 and 1', confidenceLevel, ['confidenceLevel']);
-  if (!Number.isSafeInteger(minSample) || minSample < 0) fail('INVALID_OPTION', 'a non-negative integer', minSample, ['minSample']);
+  if (!(confidenceLevel > 0 && confidenceLevel < 1)) fail('INVALID_OPTION', 'a confidence level strictly between 0 and 1', confidenceLevel, ['options', 'confidenceLevel']);
+  if (!Number.isSafeInteger(minSample) || minSample < 0) fail('INVALID_OPTION', 'a non-negative integer', minSample, ['options', 'minSample']);
   const t = hypergeometricTails(k, { population: N, successes: K, draws: n });
   // 1 − max(P(X<k), P(X>k)) = min(P(X≥k), P(X≤k)), summed directly so tiny p-values keep their digits
   const pValue = Math.min(1, t.equal + Math.min(t.below, t.above));

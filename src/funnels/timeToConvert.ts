@@ -17,7 +17,7 @@ export interface TimeToConvertOptions {
   readonly fromStep?: number | undefined;
   /** 0-based step the clock stops at (`> fromStep`). Default the last step. */
   readonly toStep?: number | undefined;
-  /** Number of histogram bins, 1 to 90 (larger values are capped at 90, as PostHog). Default automatic: `ceil(cbrt(n))`, at most 60. */
+  /** Number of histogram bins, an integer clamped to 1..90 as PostHog (0 or less gives 1, more than 90 gives 90). Default automatic: `ceil(cbrt(n))`, at most 60. */
   readonly bins?: number | undefined;
 }
 
@@ -93,7 +93,7 @@ export function conversionTimes(r: FunnelUnitResults, fromStep: number, toStep: 
  *   equals the sum of the step-to-step gaps between the two steps;
  * - units that skipped an optional `fromStep` or never reached `toStep` are not in the sample;
  * - histogram (PostHog's `funnel_time_to_convert_udf`), on times in whole seconds: bins = `ceil(cbrt(n))`
- *   clamped to 1..60 (or the requested count, capped at 90); `min = floor(min)`, `max = ceil(max)`,
+ *   clamped to 1..60 (or the requested count, clamped to 1..90); `min = floor(min)`, `max = ceil(max)`,
  *   `width = ceil((max − min) / bins)` or 60 s if that is 0; rows start at `min + k·width` for
  *   k = 0..bins (bins + 1 rows, the maximum may land in the last one).
  *

@@ -31,17 +31,17 @@ export function ceilCbrt(n: number): number {
 
 /**
  * Bins times given in seconds with PostHog's rule. An empty sample gives no rows (`binCount` 0).
- * `requested`, when given, must be a positive integer; values above 90 are capped at 90 as PostHog does.
+ * `requested`, when given, must be an integer; it is clamped to 1..90 as PostHog does (0 or less gives 1 bin).
  * Cost O(n).
  * @internal
  */
 export function postHogHistogram(seconds: ArrayLike<number>, requested?: number): Histogram {
-  if (requested !== undefined && (!Number.isInteger(requested) || requested < 1)) {
-    fail('INVALID_OPTION', 'a positive integer number of bins', requested, ['bins']);
+  if (requested !== undefined && !Number.isInteger(requested)) {
+    fail('INVALID_OPTION', 'an integer number of bins (clamped to 1..90)', requested, ['options', 'bins']);
   }
   const n = seconds.length;
   if (n === 0) return { binCount: 0, widthSeconds: 0, rows: [] };
-  const binCount = requested === undefined ? Math.min(60, Math.max(1, ceilCbrt(n))) : Math.min(90, requested);
+  const binCount = requested === undefined ? Math.min(60, Math.max(1, ceilCbrt(n))) : Math.min(90, Math.max(1, requested));
   let lo = Infinity;
   let hi = -Infinity;
   for (let i = 0; i < n; i++) {

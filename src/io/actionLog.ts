@@ -143,6 +143,11 @@ function internProperty(name: string, col: ReadonlyArray<ActionPropertyValue | u
   return Object.freeze({ codes, values: Object.freeze(values) });
 }
 
+/** The `received` text of a column-length mismatch: the length and the first row only one column has. */
+function lengthMismatch(len: number, n: number): string {
+  return `length ${len} (row ${Math.min(len, n)} is ${len < n ? 'missing from this column' : 'beyond the unit column'})`;
+}
+
 /** Integer unit keys in `[min, min + range)`, `range ≤ 2^32`, with their key for the log. */
 interface UnitKeys {
   readonly ids: ArrayLike<number>;
@@ -224,12 +229,12 @@ function fromColumns(columns: ActionLogColumns): ActionLog {
   const n = columnLength('unit', columns.unit);
   const nt = columnLength('time', columns.time);
   const na = columnLength('action', columns.action);
-  if (nt !== n) fail('INVALID_COLUMN', `a time column of length ${n} (as the unit column)`, `length ${nt}`, ['columns', 'time']);
-  if (na !== n) fail('INVALID_COLUMN', `an action column of length ${n} (as the unit column)`, `length ${na}`, ['columns', 'action']);
+  if (nt !== n) fail('INVALID_COLUMN', `a time column of length ${n} (as the unit column)`, lengthMismatch(nt, n), ['columns', 'time']);
+  if (na !== n) fail('INVALID_COLUMN', `an action column of length ${n} (as the unit column)`, lengthMismatch(na, n), ['columns', 'action']);
   if (columns.properties !== undefined) {
     for (const [name, col] of Object.entries(columns.properties)) {
       const np = columnLength(`properties.${name}`, col);
-      if (np !== n) fail('INVALID_COLUMN', `a property column of length ${n} (as the unit column)`, `length ${np}`, ['columns', 'properties', name]);
+      if (np !== n) fail('INVALID_COLUMN', `a property column of length ${n} (as the unit column)`, lengthMismatch(np, n), ['columns', 'properties', name]);
     }
   }
   const time = columns.time;

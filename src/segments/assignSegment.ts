@@ -112,7 +112,7 @@ export function assignSegment(
   const defaultId = options?.defaultSegmentId;
   const fallback = defaultId === undefined ? undefined : list.find((s) => s.id === defaultId);
   if (defaultId !== undefined && fallback === undefined) {
-    fail('UNKNOWN_SEGMENT', `one of the segment ids (${list.map((s) => s.id).join(', ')})`, defaultId, ['defaultSegmentId']);
+    fail('UNKNOWN_SEGMENT', `one of the segment ids (${list.map((s) => s.id).join(', ')})`, defaultId, ['options', 'defaultSegmentId']);
   }
   const resolved = resolveSubject(subject);
   const path = signatureOfOrdered(resolved.actions);

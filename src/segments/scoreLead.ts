@@ -139,8 +139,8 @@ function validModel(model: unknown): LeadScoring {
  */
 export function scoreLead(model: LeadScoring | unknown, subject: LeadSubject, options: ScoreLeadOptions): LeadScore {
   const m = validModel(model);
-  if (typeof options !== 'object' || options === null) fail('INVALID_OPTION', 'an options object with now', options, []);
-  const now = toMs(options.now, ['now']);
+  if (typeof options !== 'object' || options === null) fail('INVALID_OPTION', 'an options object with now', options, ['options']);
+  const now = toMs(options.now, ['options', 'now']);
   const { attributes, actions: all } = resolveSubject(subject);
   const actions: TimedAction[] = [];
   let ignored = 0;

@@ -134,12 +134,12 @@ const FIRST_TOUCH: ReadonlyArray<readonly [string, number]> = [['page.viewed', 0
 
 function instant(v: string | number | Date, path: string): number {
   const ms = v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Date.parse(v);
-  if (!Number.isFinite(ms)) fail('INVALID_OPTION', 'an instant (ISO string with Z or offset, Date or epoch ms)', v, [path]);
+  if (!Number.isFinite(ms)) fail('INVALID_OPTION', 'an instant (ISO string with Z or offset, Date or epoch ms)', v, ['options', path]);
   return ms;
 }
 
 function check(ok: boolean, expected: string, received: unknown, path: string): void {
-  if (!ok) fail('INVALID_OPTION', expected, received, [path]);
+  if (!ok) fail('INVALID_OPTION', expected, received, ['options', path]);
 }
 
 /**
@@ -189,7 +189,7 @@ export function generateB2BDataset(options?: B2BDatasetOptions): B2BDataset {
   check(typeof days === 'number' && Number.isFinite(days) && days > 0, 'a positive number of days', days, 'days');
   check(typeof lateShare === 'number' && lateShare >= 0 && lateShare <= 1, 'a share in [0, 1]', lateShare, 'lateShare');
   const scale = currencyMinorUnits(currency);
-  if (scale === undefined) fail('UNKNOWN_CURRENCY', 'an ISO 4217 currency code such as "EUR"', currency, ['currency']);
+  if (scale === undefined) fail('UNKNOWN_CURRENCY', 'an ISO 4217 currency code such as "EUR"', currency, ['options', 'currency']);
   const nowMs = options?.now === undefined ? startMs + days * DAY : instant(options.now, 'now');
   const rawMix = { hot: 0.4, researcher: 0.4, standard: 0.2, ...options?.mix };
   const mixTotal = PROFILES.reduce((s, p) => s + rawMix[p], 0);

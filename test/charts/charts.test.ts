@@ -119,8 +119,8 @@ describe('funnelChart', () => {
     expect(thrown(() => funnelChart({ stages: [{ label: 'A', count: 1 }, { label: 'B', count: -1 }] }))).toEqual({ code: 'INVALID_INPUT', path: ['stages', 1, 'count'] });
     expect(thrown(() => funnelChart({ stages: [{ label: 'A', count: Number.NaN }] }))).toEqual({ code: 'INVALID_INPUT', path: ['stages', 0, 'count'] });
     expect(thrown(() => funnelChart({ stages: [{ label: 'A', count: 1, amount: { amount: '1,2', currency: 'EUR' } }] }))).toEqual({ code: 'INVALID_AMOUNT', path: ['stages', 0, 'amount', 'amount'] });
-    expect(thrown(() => funnelChart({ stages: [{ label: 'A', count: 1 }] }, { width: 10 }))).toEqual({ code: 'INVALID_OPTION', path: ['width'] });
-    expect(thrown(() => funnelChart({ stages: [{ label: 'A', count: 1 }] }, { idPrefix: '"><x' }))).toEqual({ code: 'INVALID_OPTION', path: ['idPrefix'] });
+    expect(thrown(() => funnelChart({ stages: [{ label: 'A', count: 1 }] }, { width: 10 }))).toEqual({ code: 'INVALID_OPTION', path: ['options', 'width'] });
+    expect(thrown(() => funnelChart({ stages: [{ label: 'A', count: 1 }] }, { idPrefix: '"><x' }))).toEqual({ code: 'INVALID_OPTION', path: ['options', 'idPrefix'] });
   });
   fcTest.prop([fc.array(fc.record({ label: fc.string({ maxLength: 30 }), count: fc.nat(1_000_000) }), { minLength: 1, maxLength: 9 })], { numRuns: 60 })(
     'any valid funnel renders well-formed SVG with its labels escaped',

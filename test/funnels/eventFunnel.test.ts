@@ -118,6 +118,37 @@ describe('PostHog exclusions', () => {
   });
 });
 
+describe('PostHog exclusion details (funnel-semantics.md §2.2, hand-worked)', () => {
+  const q = { steps: ['a', 'b', 'c'], windowMs: 10 * S, exclusions: [{ action: 'x', from: 0, to: 1 }] };
+  it('an exclusion after step 1 on the deepest path removes the unit even if it never did step 2', () => {
+    expect(one('a@0 x@1', q, ['b', 'c'])).toEqual({ deepest: -1, excluded: true, times: [null, null, null] });
+  });
+  it('a later untainted path of the same depth replaces a tainted one', () => {
+    // a@0 is tainted by x@1; a@100 starts a clean depth-1 path that replaces it as the deepest result
+    expect(one('a@0 x@1 a@100', q, ['b', 'c'])).toEqual({ deepest: 0, excluded: false, times: [100, null, null] });
+    expect(one('a@0 x@1 b@2 a@100 b@101', q, ['c'])).toEqual({ deepest: 1, excluded: false, times: [100, 101, null] });
+    // …but a clean path that gets no further than the tainted deepest one does not: the unit is removed
+    expect(one('a@0 x@1 b@2 a@100', q, ['c']).excluded).toBe(true);
+  });
+  it('the recorded deepest result is tainted only by an exclusion inside its own window', () => {
+    const q2 = { steps: ['a', 'b', 'c'], windowMs: 10 * S, exclusions: [{ action: 'x', from: 0, to: 2 }] };
+    // deepest = (a@0, b@1); x@52 taints the newer depth-1 path a@50 but is 52 s after the deepest path's start;
+    // b@53 from the tainted a@50 reaches the same depth but is never stored and cannot replace a clean result
+    expect(one('a@0 b@1 a@50 x@52 b@53', q2, ['c'])).toEqual({ deepest: 1, excluded: false, times: [0, 1, null] });
+  });
+});
+
+describe('strict order: same-timestamp groups', () => {
+  it('strict clearing is skipped when events of one timestamp match different steps (§2.2)', () => {
+    const q: FunnelQuery = { steps: ['a', 'b', 'c'], windowMs: 10 * S, order: 'strict' };
+    // n@1 shares b@1's timestamp: the group is processed as (event, step) pairs, without strict clearing
+    expect(one('a@0 b@1 n@1 c@2', q).deepest).toBe(2);
+    expect(one('a@0 b@1 n@2 c@3', q).deepest).toBe(1);
+    // two non-matching events at one instant (identical step sets) are processed one by one: they break it
+    expect(one('a@0 n@1 n@1 b@2', q, ['c']).deepest).toBe(0);
+  });
+});
+
 describe('strict order', () => {
   it('any event in between breaks the chain, except ignored actions', () => {
     const q: FunnelQuery = { steps: ['a', 'b'], windowMs: 60 * S, order: 'strict' };
@@ -138,6 +169,29 @@ describe('unordered (any order)', () => {
     expect(one('b@0 a@1', q, ['c'])).toEqual({ deepest: 1, excluded: false, times: [0, 1, null] });
     expect(one('c@0 a@10 b@11', q).deepest).toBe(1);
     expect(one('c@0 b@3 a@5', q).deepest).toBe(2);
+  });
+  it('times are the sorted first events of each step in the best window; a sliding window keeps the best count (§2.3)', () => {
+    const q: FunnelQuery = { steps: ['a', 'b', 'c'], windowMs: 10 * S, order: 'unordered' };
+    const log = log1('b@0 c@1 a@2');
+    const r = evaluateFunnelUnits(log, q);
+    expect(Array.from(r.stepTime.subarray(0, 3))).toEqual([0, 1 * S, 2 * S]);
+    expect(Array.from(r.stepOf.subarray(0, 3))).toEqual([1, 2, 0]);
+    // a@0 b@1 complete 2 steps; c@20 pushes them out of the window; a@21 makes 2 again, not more: best stays (a@0, b@1)
+    expect(one('a@0 b@1 c@20 a@21', q)).toEqual({ deepest: 1, excluded: false, times: [0, 1, null] });
+  });
+  it('an event matching several steps goes to the step whose latest queued event is oldest (§2.3)', () => {
+    // steps a, (a | b): a@0 → step 0 (both empty, lowest step); a@1 → step 1 (empty = oldest) → 2 of 2
+    expect(one('a@0 a@1', { steps: ['a', { action: ['a', 'b'] }], order: 'unordered', windowMs: 10 * S }, ['b']).deepest).toBe(1);
+  });
+  it('in progress at now: any step may open the window, so a unit that only did step 2 is in progress too', () => {
+    // u did only b@0, v only a@0; window 10 s, now 1 s: both windows are open (PostHog #33605: not dropped)
+    const log = ActionLog.fromColumns({ unit: ['u', 'v', 'w'], time: [0, 0, 0], action: ['b', 'a', 'b'] });
+    const f = eventFunnel(log, { steps: ['a', 'b'], order: 'unordered', windowMs: 10 * S, now: 1 * S, units: true });
+    expect(f.steps[1]?.units?.inProgress).toEqual(['u', 'v', 'w']);
+    expect(f.steps[1]?.dropped).toBe(0);
+    // 11 s: every window has closed (0 + 10 s < 11 s)
+    const later = eventFunnel(log, { steps: ['a', 'b'], order: 'unordered', windowMs: 10 * S, now: 11 * S });
+    expect([later.steps[1]?.inProgress, later.steps[1]?.dropped]).toEqual([0, 3]);
   });
   it('an exclusion resets progress but does not remove the unit', () => {
     const q: FunnelQuery = { steps: ['a', 'b', 'c'], windowMs: 60 * S, order: 'unordered', exclusions: [{ action: 'x', from: 0, to: 2 }] };
@@ -162,6 +216,20 @@ describe('first-entry rule (Mixpanel uniques)', () => {
     const f = eventFunnel(log1('a@0 b@1 x@2 c@3'), { ...qe, units: true });
     expect(f.steps.map((s) => s.count)).toEqual([1, 1, 0]);
     expect(f.steps[2]?.units?.dropped).toEqual([{ unit: 'u', why: 'excluded' }]);
+  });
+});
+
+describe('first-entry rule: why a unit dropped when the per-step gap has passed', () => {
+  const why = (spec: string, q: FunnelQuery) => eventFunnel(log1(spec), { ...q, units: true }).steps[1]?.units?.dropped;
+  const steps = ['a', { action: 'b', maxGapMs: 2 * S }];
+  it('the attempt timed out when the gap passed; a later event cannot break or exclude it any more', () => {
+    // b@5 is 5 s after a@0 (> 2 s): timed out — not a strict break by b itself or by n@6
+    expect(why('a@0 b@5 n@6', { steps, windowMs: 60 * S, attempt: 'firstEntry', order: 'strict' })).toEqual([{ unit: 'u', why: 'timedOut' }]);
+    // x@5 comes after the gap closed (at 2 s): the unit timed out, it was not excluded
+    expect(why('a@0 x@5 b@6', { steps, windowMs: 60 * S, attempt: 'firstEntry', exclusions: [{ action: 'x', from: 0, to: 1 }] })).toEqual([{ unit: 'u', why: 'timedOut' }]);
+    // inside the gap the same events do break / exclude
+    expect(why('a@0 n@1 b@2', { steps, windowMs: 60 * S, attempt: 'firstEntry', order: 'strict' })).toEqual([{ unit: 'u', why: 'strictBroken' }]);
+    expect(why('a@0 x@1 b@2', { steps, windowMs: 60 * S, attempt: 'firstEntry', exclusions: [{ action: 'x', from: 0, to: 1 }] })).toEqual([{ unit: 'u', why: 'excluded' }]);
   });
 });
 

@@ -43,6 +43,17 @@ describe('funnelBreakdown', () => {
     ]);
   });
 
+  it("first / last touch skip an explicit '' like a missing value (PostHog: first / last non-empty value)", () => {
+    // w1: visit('') → signup(seo): first touch seo, not ''; w2: visit(ads) → signup(''): last touch ads
+    const l = ActionLog.fromColumns({ unit: ['w1', 'w1', 'w2', 'w2', 'w3'], time: [0, 1, 0, 1, 0], action: ['visit', 'signup', 'visit', 'signup', 'visit'], properties: { channel: ['', 'seo', 'ads', '', ''] } });
+    const qq = { steps: ['visit', 'signup'], windowMs: 1000 };
+    expect(table(funnelBreakdown(l, qq, { property: 'channel' }))).toEqual([['', 1, 0], ['ads', 1, 1], ['seo', 1, 1]]);
+    expect(table(funnelBreakdown(l, qq, { property: 'channel', attribution: 'lastTouch' }))).toEqual([['', 1, 0], ['ads', 1, 1], ['seo', 1, 1]]);
+    // two step events at one instant, '' and 'seo': the non-empty one is the step's value
+    const tie = ActionLog.fromColumns({ unit: [1, 1, 1], time: [0, 5, 5], action: ['visit', 'signup', 'signup'], properties: { channel: [null, '', 'seo'] } });
+    expect(table(funnelBreakdown(tie, qq, { property: 'channel' }))).toEqual([['seo', 1, 1]]);
+  });
+
   it('step k: the value on that step’s event; units that never reached it are unattributed', () => {
     const b = funnelBreakdown(log, q, { property: 'channel', attribution: { step: 1 } });
     // step-1 (signup) values: u1 seo, u2 seo, u4 '' , u5 mail; u3 never signed up

@@ -341,8 +341,8 @@ describe('funnelTrends: bad options', () => {
     return 'no error';
   };
   it('a non-boolean units, an unknown period and a non-finite now are FunnelErrors naming the option', () => {
-    expect(codeAndPath(() => funnelTrends(log, query, { units: 'yes' as never }))).toEqual(['INVALID_OPTION', ['units']]);
-    expect(codeAndPath(() => funnelTrends(log, query, { period: 'fortnight' as never }))).toEqual(['INVALID_OPTION', ['period']]);
-    expect(codeAndPath(() => funnelTrends(log, query, { now: Number.NaN }))).toEqual(['INVALID_OPTION', ['now']]);
+    expect(codeAndPath(() => funnelTrends(log, query, { units: 'yes' as never }))).toEqual(['INVALID_OPTION', ['options', 'units']]);
+    expect(codeAndPath(() => funnelTrends(log, query, { period: 'fortnight' as never }))).toEqual(['INVALID_OPTION', ['options', 'period']]);
+    expect(codeAndPath(() => funnelTrends(log, query, { now: Number.NaN }))).toEqual(['INVALID_OPTION', ['options', 'now']]);
   });
 });

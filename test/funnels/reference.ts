@@ -257,6 +257,7 @@ function firstEntry(rows: RefRow[], q: FunnelQuery): RefUnitResult {
     if (depth >= n) break;
     const t = group[0]!.t;
     if (t - s > W) break;
+    if (t - last > (steps[depth]!.maxGapMs ?? Infinity)) break; // the gap to the next step has passed: timed out
     let advanced = false;
     for (;;) {
       if (depth >= n) break;

@@ -44,6 +44,23 @@ describe('timeToConvert', () => {
     expect(t03.rules.binRule).toBe('requested');
   });
 
+  it('a requested bin count is clamped to 1..90 (PostHog funnel_time_to_convert_udf: "Custom count is clamped between 1 and 90")', () => {
+    // times 3600 s and 2220 s: min 2220, max 3600
+    const log = ActionLog.fromColumns({ unit: [1, 1, 2, 2], time: [0, 3600 * S, 0, 2220 * S], action: ['s', 'p', 's', 'p'] });
+    const q = { steps: ['s', 'p'], windowMs: day };
+    for (const bins of [0, -3]) {
+      // 1 bin: width ceil(1380 / 1) = 1380 → rows start at 2220 and 3600 (bins + 1 rows)
+      const t = timeToConvert(log, q, { bins });
+      expect(t.rules.binCount).toBe(1);
+      expect(t.bins.map((b) => [b.fromMs / S, b.count])).toEqual([[2220, 1], [3600, 1]]);
+    }
+    // 100 → 90 bins: width ceil(1380 / 90) = 16 s; 91 rows; 3600 lands in row floor(1380 / 16) = 86
+    const big = timeToConvert(log, q, { bins: 100 });
+    expect(big.rules).toMatchObject({ binCount: 90, binWidthMs: 16 * S, binRule: 'requested' });
+    expect(big.bins).toHaveLength(91);
+    expect(big.bins[86]).toEqual({ fromMs: (2220 + 86 * 16) * S, toMs: (2220 + 87 * 16) * S, count: 1 });
+  });
+
   it('nobody converted: nulls and no bins, never NaN', () => {
     const log = ActionLog.fromColumns({ unit: [1, 2], time: [0, 0], action: ['v', 'p'] });
     const t = timeToConvert(log, { steps: ['v', 'p'] });
@@ -54,7 +71,7 @@ describe('timeToConvert', () => {
     const log = ActionLog.fromColumns({ unit: [1, 1], time: [0, 1], action: ['v', 'p'] });
     expect(() => timeToConvert(log, { steps: ['v', 'p'] }, { fromStep: 1, toStep: 1 })).toThrow(/toStep/);
     expect(() => timeToConvert(log, { steps: ['v', 'p'] }, { toStep: 2 })).toThrow(/step index in 0\.\.1/);
-    expect(() => timeToConvert(log, { steps: ['v', 'p'] }, { bins: 0 })).toThrow(/bins/);
+    expect(() => timeToConvert(log, { steps: ['v', 'p'] }, { bins: 2.5 })).toThrow(/bins/);
   });
 
   propTest.prop([smallLogArb], { numRuns: 100 })('the sample is exactly the units counted at the last step; bins hold them all', (rows) => {

@@ -24,14 +24,16 @@ describe("PostHog's time-to-convert bins", () => {
     expect(postHogHistogram([0, 1, 2, 3, 4, 5, 6, 7]).binCount).toBe(2);
     expect(postHogHistogram([0, 1, 2, 3, 4, 5, 6, 7, 8]).binCount).toBe(3);
   });
-  it('bin counts: automatic cap 60, requested cap 90, bad requests rejected', () => {
+  it('bin counts: automatic cap 60, requested clamped to 1..90, non-integers rejected', () => {
     expect(ceilCbrt(27)).toBe(3);
     expect(ceilCbrt(28)).toBe(4);
     expect(ceilCbrt(1_000_000)).toBe(100);
     const many = Array.from({ length: 300_000 }, (_, i) => i);
     expect(postHogHistogram(many).binCount).toBe(60);
     expect(postHogHistogram([1, 2], 500).binCount).toBe(90);
-    expect(() => postHogHistogram([1], 0)).toThrow(/positive integer number of bins/);
+    expect(postHogHistogram([1, 2], 0).binCount).toBe(1);
+    expect(postHogHistogram([1, 2], -4).binCount).toBe(1);
+    expect(() => postHogHistogram([1], 1.5)).toThrow(/integer number of bins/);
     expect(postHogHistogram([]).rows).toEqual([]);
   });
   propTest.prop([fc.array(fc.integer({ min: 0, max: 10_000_000 }), { minLength: 1, maxLength: 200 }), fc.option(fc.integer({ min: 1, max: 120 }), { nil: undefined })], { numRuns: 200 })(

@@ -58,6 +58,10 @@ describe('ActionLog.fromColumns', () => {
     expect(caught(() => ActionLog.fromColumns({ unit: [1, 2], time: [1, NaN], action: ['a', 'b'] }))).toEqual({ code: 'INVALID_COLUMN', path: ['columns', 'time', 1] });
     expect(caught(() => ActionLog.fromColumns({ unit: [1, 2], time: [1], action: ['a', 'b'] }))).toEqual({ code: 'INVALID_COLUMN', path: ['columns', 'time'] });
     expect(caught(() => ActionLog.fromColumns({ unit: [1, 2], time: [1, 2], action: ['a'] }))).toEqual({ code: 'INVALID_COLUMN', path: ['columns', 'action'] });
+    // mismatched lengths: the message names the first row only one column has
+    expect(() => ActionLog.fromColumns({ unit: [1, 2], time: [1], action: ['a', 'b'] })).toThrow(/row 1 is missing from this column.*columns\.time/);
+    expect(() => ActionLog.fromColumns({ unit: [1], time: [1], action: ['a', 'b'] })).toThrow(/row 1 is beyond the unit column.*columns\.action/);
+    expect(() => ActionLog.fromColumns({ unit: [1, 2], time: [1, 2], action: ['a', 'b'], properties: { p: ['x'] } })).toThrow(/row 1 is missing from this column.*columns\.properties\.p/);
     expect(caught(() => ActionLog.fromColumns({ unit: [1, 2.5], time: [1, 2], action: ['a', 'b'] }))).toEqual({ code: 'INVALID_COLUMN', path: ['columns', 'unit', 1] });
     expect(caught(() => ActionLog.fromColumns({ unit: [1, 2], time: [1, 2], action: [0, 2], actions: ['a', 'b'] }))).toEqual({ code: 'INVALID_COLUMN', path: ['columns', 'action', 1] });
     expect(caught(() => ActionLog.fromColumns({ unit: [1, 2], time: [1, 2], action: [0, 1] }))).toEqual({ code: 'INVALID_COLUMN', path: ['columns', 'actions'] });

@@ -1,13 +1,11 @@
 /**
- * Runs every `@example` in src/ as a test. Inside a ```ts fence, a line `expr // => value` becomes an
- * assertion that `expr` equals `value` (numbers within 1e-9 relative); other lines run as written.
- * The library's exports are in scope, as users would import them.
+ * Runs every `@example` in src/ as a test (see test/support/snippet.ts: a line `expr // => value` is an
+ * assertion; the library's exports are in scope, as users would import them).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import * as lib from '../../src/index.js';
+import { runSnippet } from '../support/snippet.js';
 
 interface Example {
   file: string;
@@ -47,33 +45,8 @@ function extract(file: string): Example[] {
   return out;
 }
 
-const ASSERT = /^(.*?)\s*\/\/ => (.*)$/;
-
-function toProgram(code: string): string {
-  const body = code
-    .split('\n')
-    .filter((l) => !/^\s*import\s/.test(l))
-    .map((l, i) => {
-      const m = ASSERT.exec(l);
-      if (m === null || m[1] === undefined || m[1].trim() === '') return l;
-      const expr = m[1].trim().replace(/;$/, '');
-      return `__check((${expr}), (${m[2]}), ${i + 1});`;
-    })
-    .join('\n');
-  return ts.transpileModule(body, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.None } }).outputText;
-}
-
-function same(actual: unknown, expected: unknown): void {
-  if (typeof actual === 'number' && typeof expected === 'number' && Number.isFinite(expected)) {
-    expect(Math.abs(actual - expected)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
-  } else expect(actual).toEqual(expected);
-}
-
 const root = join(__dirname, '..', '..', 'src');
 const examples = walk(root).flatMap(extract);
-const names = Object.keys(lib);
-const values = names.map((n) => (lib as Record<string, unknown>)[n]);
-const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
 
 describe('doc @examples', () => {
   it('finds examples', () => {
@@ -81,16 +54,7 @@ describe('doc @examples', () => {
   });
   for (const ex of examples) {
     it(`${relative(root, ex.file)}:${ex.line}`, async () => {
-      const fn = new AsyncFunction(...names, '__check', toProgram(ex.code));
-      let checks = 0;
-      await fn(...values, (actual: unknown, expected: unknown, line: number) => {
-        checks++;
-        try {
-          same(actual, expected);
-        } catch (e) {
-          throw new Error(`${relative(root, ex.file)}:${ex.line + line - 1}: ${(e as Error).message}`);
-        }
-      });
+      const checks = await runSnippet(ex.code, relative(root, ex.file), ex.line);
       expect(checks, 'an @example must assert at least one `// =>` result').toBeGreaterThan(0);
     });
   }

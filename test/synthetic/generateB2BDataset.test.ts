@@ -79,11 +79,11 @@ describe('generateB2BDataset', () => {
     expect(small.actions.some((a) => a.type === 'email.opened' || a.type === 'delivery.confirmed')).toBe(false);
   });
   it('rejects options out of range', () => {
-    expect(errorOf(() => generateB2BDataset({ deals: -1 })).path).toEqual(['deals']);
+    expect(errorOf(() => generateB2BDataset({ deals: -1 })).path).toEqual(['options', 'deals']);
     expect(errorOf(() => generateB2BDataset({ seed: 1.5 })).code).toBe('INVALID_OPTION');
-    expect(errorOf(() => generateB2BDataset({ start: 'soon' })).path).toEqual(['start']);
+    expect(errorOf(() => generateB2BDataset({ start: 'soon' })).path).toEqual(['options', 'start']);
     expect(errorOf(() => generateB2BDataset({ currency: 'EURO' })).code).toBe('UNKNOWN_CURRENCY');
-    expect(errorOf(() => generateB2BDataset({ mix: { hot: 0, researcher: 0, standard: 0 } })).path).toEqual(['mix']);
+    expect(errorOf(() => generateB2BDataset({ mix: { hot: 0, researcher: 0, standard: 0 } })).path).toEqual(['options', 'mix']);
   });
   test.prop([fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 0, max: 60 })], { numRuns: 15 })('is deterministic by seed and produces valid actions', (seed, deals) => {
     const a = generateB2BDataset({ seed, deals });
