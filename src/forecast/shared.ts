@@ -10,7 +10,7 @@ import { jeffreysInterval, wilsonInterval } from '../internal/stats.js';
 import { argsortNonNegative } from '../internal/radixSort.js';
 import { fitCompetingRisks, fitSortedCompetingRisks, incidenceAt, incidenceEstimate, stepIndex, survivalAt, type CompetingRisksFit } from '../internal/survival.js';
 import { DAY_MS, toEpochMs } from '../internal/time.js';
-import { DEAL_LOST, DEAL_OPEN, DEAL_WON, type DealTable } from '../io/dealTable.js';
+import { DEAL_LOST, DEAL_OPEN, DEAL_WON, probabilityAttribute, type DealTable } from '../io/dealTable.js';
 import type { Money } from '../model/money.js';
 import type { TimestampInput } from '../model/time.js';
 
@@ -142,11 +142,8 @@ export function ownProbability(table: DealTable, i: number, probabilityOf?: (tab
     if (!(typeof v === 'number' && v >= 0 && v <= 1)) fail('INVALID_OPTION', 'a probabilityOf result in [0, 1] or null', v, ['options', 'probabilityOf', table.dealIds[i] ?? i]);
     return v;
   }
-  const v = table.attributes[i]?.['probability'];
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return null;
-  if (v <= 1) return v;
-  if (v <= 100) return v / 100;
-  return null;
+  const p = probabilityAttribute(table.attributes[i]?.['probability']);
+  return p === p ? p : null;
 }
 
 /** Parses a Money input to minor units, or throws naming the path. @internal */

@@ -49,10 +49,11 @@ export const DEAL_LOST = 2;
  * The history of deal `i` is the rows `histStart[i] .. histStart[i+1] - 1`; the first row is
  * usually the creation (`histFrom = -1`). Treat every array as read-only: analyses share them.
  *
- * The last seven members are **derived** from the others when the table is built (by every builder,
+ * The last eight members are **derived** from the others when the table is built (by every builder,
  * {@link dealTableAsOf} included), in one pass over the deals and their history rows (plus one over the
- * stays): the open-deal index, each deal's terminal stage, the end of each stay, the stays per stage
- * (counts, durations of the ended ones, starts of the running ones) and the table's last event. Analyses read
+ * stays): the open-deal index, the open deals' own probabilities, each deal's terminal stage, the end of
+ * each stay, the stays per stage (counts, durations of the ended ones, starts of the running ones) and
+ * the table's last event. Analyses read
  * them instead of re-deriving them on every call; they are consistent with the base columns as long as
  * tables are only made by the builders (do not assemble a table by hand or spread one and replace
  * columns).
@@ -113,6 +114,13 @@ export interface DealTable {
    */
   readonly openDeals: Int32Array;
   /**
+   * Derived at build, aligned with {@link DealTable.openDeals}: entry `j` is the **own probability** of
+   * the open deal `openDeals[j]`, read from its attribute `probability` (a number in [0, 1]; a number in
+   * (1, 100] is a percentage and is divided by 100), NaN when it has none (absent, not a number, or
+   * outside [0, 100]). Empty (length 0) when no open deal has one, so an analysis can skip the column.
+   */
+  readonly openDealProbability: Float64Array;
+  /**
    * Derived at build: each deal's **terminal stage** (stage index), how far it got on the path of
    * non-lost stages: for an open or won deal, the furthest (in funnel order) non-lost stage among its
    * current stage and its history rows' `to` stages; for a lost deal, its `lostAtStage` when that is a
@@ -150,9 +158,10 @@ export interface DealTable {
   readonly lastEventAt: number;
 }
 
-/** The derived part of a {@link DealTable} (see its last seven members). @internal */
+/** The derived part of a {@link DealTable} (see its last eight members). @internal */
 export interface DealTableDerived {
   readonly openDeals: Int32Array;
+  readonly openDealProbability: Float64Array;
   readonly furthestStage: Int32Array;
   readonly histStayEnd: Float64Array;
   readonly stayCounts: Int32Array;
@@ -167,15 +176,17 @@ export interface DealTableDerived {
  */
 export function deriveDealColumns(
   funnel: Funnel,
-  t: Pick<DealTable, 'size' | 'createdAt' | 'stage' | 'status' | 'lostAtStage' | 'closedAt' | 'histStart' | 'histTo' | 'histAt' | 'histStatus'>,
+  t: Pick<DealTable, 'size' | 'createdAt' | 'stage' | 'status' | 'lostAtStage' | 'closedAt' | 'histStart' | 'histTo' | 'histAt' | 'histStatus' | 'attributes'>,
 ): DealTableDerived {
-  const { size, createdAt, stage, status, lostAtStage, closedAt, histStart, histTo, histAt, histStatus } = t;
+  const { size, createdAt, stage, status, lostAtStage, closedAt, histStart, histTo, histAt, histStatus, attributes } = t;
   const S = funnel.stages.length;
   // 0 open category, 1 won, 2 lost
   const cat = categoryCodes(funnel);
   let nOpen = 0;
   for (let i = 0; i < size; i++) if (status[i] === DEAL_OPEN) nOpen++;
   const openDeals = new Int32Array(nOpen);
+  const openP = new Float64Array(nOpen);
+  let withP = 0;
   const furthestStage = new Int32Array(size);
   const histStayEnd = new Float64Array(histTo.length).fill(Number.NaN);
   const stayCounts = new Int32Array(2 * S);
@@ -183,7 +194,12 @@ export function deriveDealColumns(
   let w = 0;
   for (let i = 0; i < size; i++) {
     const st = status[i] as number;
-    if (st === DEAL_OPEN) openDeals[w++] = i;
+    if (st === DEAL_OPEN) {
+      const p = probabilityAttribute(attributes[i]?.['probability']);
+      if (p === p) withP++;
+      openP[w] = p;
+      openDeals[w++] = i;
+    }
     const c = createdAt[i] as number;
     if (c > last) last = c;
     const d = closedAt[i] as number;
@@ -226,7 +242,7 @@ export function deriveDealColumns(
     }
   }
   const { stayDurations, runningStayStarts } = groupStays(stayCounts, histTo, histAt, histStayEnd);
-  return { openDeals, furthestStage, histStayEnd, stayCounts, stayDurations, runningStayStarts, lastEventAt: last };
+  return { openDeals, openDealProbability: withP === 0 ? new Float64Array(0) : openP, furthestStage, histStayEnd, stayCounts, stayDurations, runningStayStarts, lastEventAt: last };
 }
 
 /**
@@ -268,6 +284,17 @@ function placeStays(histTo: Int32Array, histAt: Float64Array, histStayEnd: Float
       fill[c + 1] = w + 1;
     }
   }
+}
+
+/**
+ * A deal's own probability from its attribute value: a number in [0, 1] as it is, a number in (1, 100]
+ * as a percentage (divided by 100), anything else NaN (no own probability). @internal
+ */
+export function probabilityAttribute(v: unknown): number {
+  if (typeof v !== 'number' || !(v >= 0)) return Number.NaN;
+  if (v <= 1) return v;
+  if (v <= 100) return v / 100;
+  return Number.NaN;
 }
 
 /**
@@ -644,7 +671,7 @@ function assemble(
       cols.lostAtStage[i] = last;
     } else if (st !== DEAL_LOST) cols.lostAtStage[i] = -1;
   }
-  const derived = deriveDealColumns(funnel, { size, createdAt: cols.createdAt, stage: cols.stage, status: cols.status, lostAtStage: cols.lostAtStage, closedAt: cols.closedAt, histStart: start, histTo, histAt, histStatus });
+  const derived = deriveDealColumns(funnel, { size, createdAt: cols.createdAt, stage: cols.stage, status: cols.status, lostAtStage: cols.lostAtStage, closedAt: cols.closedAt, histStart: start, histTo, histAt, histStatus, attributes: cols.attributes });
   const table: DealTable = {
     size,
     funnel,
