@@ -585,8 +585,10 @@ export interface WinChance {
  * with ℓ the landmark age nearest to `age`, the Aalen–Johansen cumulative incidence of a win
  * `horizon` days after ℓ among the past deals that were in the same stage and open at age ℓ (closes
  * after `now` censored). When that population has fewer than `minSample` closed deals, the
- * populations of neighbouring landmark ages of the same stage within [a/2, 2a] are stacked in (older
- * first, then younger, alternately) until it has; when even that is too thin, the pooled curve from
+ * populations of neighbouring landmark ages of the same stage within a factor of two of ℓ
+ * (ℓ/2 < age < 2ℓ, and up to 2 days whatever ℓ) are stacked in (older first, then younger, alternately) until it has — a window of the landmark age,
+ * not of the deal's own age, so every deal of one (stage, landmark age) gets the same estimate whatever
+ * the order of the deals; when even that is too thin, the pooled curve from
  * creation (all stages) conditional on age: (F̂_won(a + h) − F̂_won(a)) / Ŝ(a). 0 when no deal is at risk. The standard
  * error is the delta-method one of the cumulative incidence, inflated by √(rows / distinct deals)
  * when stacked ages count a deal more than once. `valueWeighted`: the point estimate weights each
@@ -601,17 +603,19 @@ export function winChance(model: CloseModel, stage: number, age: number, horizon
   const memo = `${stage}:${b}|${horizon}|${valueWeighted ? 'v' : 'n'}`;
   const known = lm.answers.get(memo);
   if (known !== undefined) return known;
-  // stack neighbouring landmark ages within [a/2, 2a] (at least [0, 2] days), older first
-  const minAge = Math.min(age / 2, LANDMARK_AGES[b] as number);
-  const maxAge = Math.max(2 * age, 2, LANDMARK_AGES[b] as number);
+  // stack neighbouring landmark ages within a factor of two of ℓ (ℓ/2 < age < 2ℓ, and up to 2 days
+  // whatever ℓ), older first; the window depends on the landmark age ℓ only, so the memoised answer
+  // of (stage, ℓ) is the same whichever deal of that landmark asks first
+  const ell = LANDMARK_AGES[b] as number;
   let lo = b;
   let hi = b;
   let closed = lm.closedDeals[base + b] ?? 0;
   let older = true;
   for (;;) {
     if (closed >= Math.max(1, model.minSample)) break;
-    const canOlder = hi < K - 1 && (LANDMARK_AGES[hi + 1] as number) <= maxAge;
-    const canYounger = lo > 0 && (LANDMARK_AGES[lo - 1] as number) >= minAge;
+    const nextOlder = hi < K - 1 ? (LANDMARK_AGES[hi + 1] as number) : Infinity;
+    const canOlder = nextOlder < 2 * ell || nextOlder <= 2;
+    const canYounger = lo > 0 && (LANDMARK_AGES[lo - 1] as number) > ell / 2;
     if (!canOlder && !canYounger) break;
     if ((older && canOlder) || !canYounger) closed += lm.closedDeals[base + ++hi] ?? 0;
     else closed += lm.closedDeals[base + --lo] ?? 0;

@@ -229,19 +229,20 @@ const FAST_MAX_BUCKETS = 1 << 20;
  * deal's segment index + 1 when `bySegment`, else 0 (grouping by stage or not at all needs no more:
  * the stage is in the bucket). Deals without an amount are counted per (x, stage). Top-level and
  * without closures, objects or per-deal allocations, so V8 keeps one optimised, monomorphic loop;
- * `createdAt` is read only when `check` (an as-of time before the table's last event), `segment`
- * only when `bySegment`. Returns Σ|amount| (the exactness bound of the double sums).
+ * reads the open deals' contiguous columns ({@link DealTable.openStage} and its siblings), so the
+ * pass is sequential; `createdAt` is read only when `check` (an as-of time before the table's last
+ * event), the segments only when `bySegment`. Returns Σ|amount| (the exactness bound of the double sums).
  */
 function sumByStage(
   open: Int32Array,
   check: boolean,
   createdAt: Float64Array,
   now: number,
-  stage: Int32Array,
+  openStage: Int32Array,
   bySegment: boolean,
-  segment: Int32Array,
-  currencyIndex: Int32Array,
-  amountMinor: Float64Array,
+  openSegment: Int32Array,
+  openCurrency: Int32Array,
+  openAmount: Float64Array,
   C: number,
   S: number,
   sum: Float64Array,
@@ -250,12 +251,11 @@ function sumByStage(
 ): number {
   let abs = 0;
   for (let j = 0; j < open.length; j++) {
-    const i = open[j] as number;
-    if (check && (createdAt[i] as number) > now) continue;
-    const x = bySegment ? (segment[i] as number) + 1 : 0;
-    const s = stage[i] as number;
-    const c = currencyIndex[i] as number;
-    const m = amountMinor[i] as number;
+    if (check && (createdAt[open[j] as number] as number) > now) continue;
+    const x = bySegment ? (openSegment[j] as number) + 1 : 0;
+    const s = openStage[j] as number;
+    const c = openCurrency[j] as number;
+    const m = openAmount[j] as number;
     if (c < 0 || m !== m) {
       noAmount[x * S + s] = (noAmount[x * S + s] as number) + 1;
       continue;
@@ -370,7 +370,7 @@ function accumulateFast(table: DealTable, now: number, stageP: ReadonlyArray<num
     const sumX = new Float64Array(X * C * S);
     const countX = new Float64Array(X * C * S);
     const noAmountX = new Float64Array(X * S);
-    abs = sumByStage(open, check, createdAt, now, stage, groupBy === 'segment', segment, currencyIndex, amountMinor, C, S, sumX, countX, noAmountX);
+    abs = sumByStage(open, check, createdAt, now, table.openStage, groupBy === 'segment', table.openSegment, table.openCurrencyIndex, table.openAmountMinor, C, S, sumX, countX, noAmountX);
     sum = new Float64Array(R * C * P);
     count = new Float64Array(R * C * P);
     for (let x = 0; x < X; x++) {

@@ -49,9 +49,10 @@ export const DEAL_LOST = 2;
  * The history of deal `i` is the rows `histStart[i] .. histStart[i+1] - 1`; the first row is
  * usually the creation (`histFrom = -1`). Treat every array as read-only: analyses share them.
  *
- * The last eight members are **derived** from the others when the table is built (by every builder,
+ * The last twelve members are **derived** from the others when the table is built (by every builder,
  * {@link dealTableAsOf} included), in one pass over the deals and their history rows (plus one over the
- * stays): the open-deal index, the open deals' own probabilities, each deal's terminal stage, the end of
+ * stays): the open-deal index, the open deals' own probabilities and their stage, currency, amount and
+ * segment stored contiguously, each deal's terminal stage, the end of
  * each stay, the stays per stage (counts, durations of the ended ones, starts of the running ones) and
  * the table's last event. Analyses read
  * them instead of re-deriving them on every call; they are consistent with the base columns as long as
@@ -121,6 +122,19 @@ export interface DealTable {
    */
   readonly openDealProbability: Float64Array;
   /**
+   * Derived at build, aligned with {@link DealTable.openDeals}: the stage index of each open deal
+   * (`openStage[j] = stage[openDeals[j]]`). The open deals' columns are also stored contiguously so an
+   * analysis of the open pipeline reads them sequentially instead of gathering them from the
+   * all-deals columns (one cache miss per column and deal when few deals are open).
+   */
+  readonly openStage: Int32Array;
+  /** Derived at build, aligned with {@link DealTable.openDeals}: `currencyIndex[openDeals[j]]`. */
+  readonly openCurrencyIndex: Int32Array;
+  /** Derived at build, aligned with {@link DealTable.openDeals}: `amountMinor[openDeals[j]]`. */
+  readonly openAmountMinor: Float64Array;
+  /** Derived at build, aligned with {@link DealTable.openDeals}: `segment[openDeals[j]]`. */
+  readonly openSegment: Int32Array;
+  /**
    * Derived at build: each deal's **terminal stage** (stage index), how far it got on the path of
    * non-lost stages: for an open or won deal, the furthest (in funnel order) non-lost stage among its
    * current stage and its history rows' `to` stages; for a lost deal, its `lostAtStage` when that is a
@@ -158,10 +172,14 @@ export interface DealTable {
   readonly lastEventAt: number;
 }
 
-/** The derived part of a {@link DealTable} (see its last eight members). @internal */
+/** The derived part of a {@link DealTable} (see its last twelve members). @internal */
 export interface DealTableDerived {
   readonly openDeals: Int32Array;
   readonly openDealProbability: Float64Array;
+  readonly openStage: Int32Array;
+  readonly openCurrencyIndex: Int32Array;
+  readonly openAmountMinor: Float64Array;
+  readonly openSegment: Int32Array;
   readonly furthestStage: Int32Array;
   readonly histStayEnd: Float64Array;
   readonly stayCounts: Int32Array;
@@ -176,7 +194,7 @@ export interface DealTableDerived {
  */
 export function deriveDealColumns(
   funnel: Funnel,
-  t: Pick<DealTable, 'size' | 'createdAt' | 'stage' | 'status' | 'lostAtStage' | 'closedAt' | 'histStart' | 'histTo' | 'histAt' | 'histStatus' | 'attributes'>,
+  t: Pick<DealTable, 'size' | 'createdAt' | 'stage' | 'status' | 'lostAtStage' | 'closedAt' | 'histStart' | 'histTo' | 'histAt' | 'histStatus' | 'attributes' | 'currencyIndex' | 'amountMinor' | 'segment'>,
 ): DealTableDerived {
   const { size, createdAt, stage, status, lostAtStage, closedAt, histStart, histTo, histAt, histStatus, attributes } = t;
   const S = funnel.stages.length;
@@ -187,6 +205,10 @@ export function deriveDealColumns(
   const openDeals = new Int32Array(nOpen);
   const openP = new Float64Array(nOpen);
   let withP = 0;
+  const openStage = new Int32Array(nOpen);
+  const openCurrencyIndex = new Int32Array(nOpen);
+  const openAmountMinor = new Float64Array(nOpen);
+  const openSegment = new Int32Array(nOpen);
   const furthestStage = new Int32Array(size);
   const histStayEnd = new Float64Array(histTo.length).fill(Number.NaN);
   const stayCounts = new Int32Array(2 * S);
@@ -198,6 +220,10 @@ export function deriveDealColumns(
       const p = probabilityAttribute(attributes[i]?.['probability']);
       if (p === p) withP++;
       openP[w] = p;
+      openStage[w] = stage[i] as number;
+      openCurrencyIndex[w] = t.currencyIndex[i] as number;
+      openAmountMinor[w] = t.amountMinor[i] as number;
+      openSegment[w] = t.segment[i] as number;
       openDeals[w++] = i;
     }
     const c = createdAt[i] as number;
@@ -242,7 +268,7 @@ export function deriveDealColumns(
     }
   }
   const { stayDurations, runningStayStarts } = groupStays(stayCounts, histTo, histAt, histStayEnd);
-  return { openDeals, openDealProbability: withP === 0 ? new Float64Array(0) : openP, furthestStage, histStayEnd, stayCounts, stayDurations, runningStayStarts, lastEventAt: last };
+  return { openDeals, openDealProbability: withP === 0 ? new Float64Array(0) : openP, openStage, openCurrencyIndex, openAmountMinor, openSegment, furthestStage, histStayEnd, stayCounts, stayDurations, runningStayStarts, lastEventAt: last };
 }
 
 /**
@@ -671,7 +697,7 @@ function assemble(
       cols.lostAtStage[i] = last;
     } else if (st !== DEAL_LOST) cols.lostAtStage[i] = -1;
   }
-  const derived = deriveDealColumns(funnel, { size, createdAt: cols.createdAt, stage: cols.stage, status: cols.status, lostAtStage: cols.lostAtStage, closedAt: cols.closedAt, histStart: start, histTo, histAt, histStatus, attributes: cols.attributes });
+  const derived = deriveDealColumns(funnel, { size, createdAt: cols.createdAt, stage: cols.stage, status: cols.status, lostAtStage: cols.lostAtStage, closedAt: cols.closedAt, histStart: start, histTo, histAt, histStatus, attributes: cols.attributes, currencyIndex: cols.currencyIndex, amountMinor: cols.amountMinor, segment: cols.segment });
   const table: DealTable = {
     size,
     funnel,

@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { backtest, DealTable, exactRevenueDistribution, forecastRevenue, generateB2BDataset, replayB2BDataset } from '../../src/index.js';
-import { bootstrapWeight, bootstrapWeights, bootstrapWin, buildCloseModel, cellWeightTotals, landmarkFit, winWithin } from '../../src/forecast/shared.js';
+import { bootstrapWeight, bootstrapWeights, bootstrapWin, buildCloseModel, cellWeightTotals, landmarkFit, LANDMARK_AGES, nearestLandmark, winChance, winWithin } from '../../src/forecast/shared.js';
 import { DAY, tableOf, type Row } from './fixtures.js';
 
 describe('landmark estimator (hand-computed)', () => {
@@ -76,6 +76,25 @@ function randomTable(hs: ReadonlyArray<{ created: number; toOffer: number | null
 }
 
 describe('landmark estimator (properties)', () => {
+  test.prop([history, fc.integer({ min: 1, max: 13 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 2, max: 12 })], { numRuns: 80 })(
+    'the estimate of a (stage, landmark age) does not depend on which deal of that landmark asks first',
+    (hs, b, h, minSample) => {
+      // the youngest and the oldest whole-day ages whose nearest landmark age is LANDMARK_AGES[b]
+      const ell = LANDMARK_AGES[b] as number;
+      let young = ell;
+      while (nearestLandmark(young - 1) === b) young--;
+      let old = ell;
+      while (nearestLandmark(old + 1) === b) old++;
+      const t = randomTable(hs);
+      for (const s of [t.stageIds.indexOf('lead'), t.stageIds.indexOf('offer')]) {
+        const one = buildCloseModel(t, 130 * DAY, minSample);
+        const two = buildCloseModel(t, 130 * DAY, minSample);
+        const youngFirst = [winChance(one, s, young, h), winChance(one, s, old, h)];
+        const oldFirst = [winChance(two, s, old, h), winChance(two, s, young, h)].reverse();
+        expect(youngFirst).toEqual(oldFirst);
+      }
+    },
+  );
   test.prop([history, fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 5 })], { numRuns: 40 })(
     'probabilities in [0, 1] and non-decreasing in the horizon',
     (hs, age, h1, dh, minSample) => {

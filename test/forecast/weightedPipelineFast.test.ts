@@ -123,7 +123,7 @@ describe('weightedPipeline: fast path against the general path', () => {
   });
 });
 
-describe('DealTable.openDealProbability', () => {
+describe('DealTable.openDealProbability and the open deals\' contiguous columns', () => {
   test.prop([rawDealsArb, fc.array(ownArb, { minLength: 40, maxLength: 40 })], { numRuns: 60 })(
     'aligned with openDeals, the attribute rule, NaN without one; empty when no open deal has one; as of a past time too',
     (deals, own) => {
@@ -133,6 +133,12 @@ describe('DealTable.openDealProbability', () => {
         if (expected.every((p) => Number.isNaN(p))) expect(t.openDealProbability.length).toBe(0);
         else expect(Array.from(t.openDealProbability)).toEqual(expected);
         expect(Array.from(t.openDeals).every((i) => t.status[i] === DEAL_OPEN)).toBe(true);
+        // the open deals' contiguous columns: the all-deals columns read through openDeals
+        const through = <T extends ArrayLike<number>>(col: T): number[] => Array.from(t.openDeals, (i) => col[i] as number);
+        expect(Array.from(t.openStage)).toEqual(through(t.stage));
+        expect(Array.from(t.openCurrencyIndex)).toEqual(through(t.currencyIndex));
+        expect(Array.from(t.openAmountMinor)).toEqual(through(t.amountMinor));
+        expect(Array.from(t.openSegment)).toEqual(through(t.segment));
       };
       check(table);
       for (const at of instants(deals)) check(dealTableAsOf(table, at));
