@@ -173,20 +173,21 @@ export interface DealTable {
 }
 
 /** The derived part of a {@link DealTable} (see its last twelve members). @internal */
-export interface DealTableDerived {
-  readonly openDeals: Int32Array;
-  readonly openDealProbability: Float64Array;
-  readonly openStage: Int32Array;
-  readonly openCurrencyIndex: Int32Array;
-  readonly openAmountMinor: Float64Array;
-  readonly openSegment: Int32Array;
-  readonly furthestStage: Int32Array;
-  readonly histStayEnd: Float64Array;
-  readonly stayCounts: Int32Array;
-  readonly stayDurations: Float64Array;
-  readonly runningStayStarts: Float64Array;
-  readonly lastEventAt: number;
-}
+export type DealTableDerived = Pick<
+  DealTable,
+  | 'openDeals'
+  | 'openDealProbability'
+  | 'openStage'
+  | 'openCurrencyIndex'
+  | 'openAmountMinor'
+  | 'openSegment'
+  | 'furthestStage'
+  | 'histStayEnd'
+  | 'stayCounts'
+  | 'stayDurations'
+  | 'runningStayStarts'
+  | 'lastEventAt'
+>;
 
 /**
  * Computes the derived columns of a table from its base columns (used by every builder, so a table
