@@ -201,15 +201,34 @@ function whyDropped(log: ActionLog, q: CompiledQuery, r: FunnelUnitResults, ende
  * ```
  */
 export function eventFunnel(log: ActionLog, options: EventFunnelOptions): EventFunnelReport {
+  return runEventFunnel(log, options, null);
+}
+
+/**
+ * A fused pass done elsewhere (the threaded handle of `funnelwise/threads`): the summary of a query
+ * {@link canScanFunnelSummary} accepts, and how many threads computed it. @internal
+ */
+export type FusedScan = (log: ActionLog, q: CompiledQuery) => { readonly summary: FunnelSummary; readonly threads: number };
+
+/**
+ * {@link eventFunnel}, with the fused pass done by `scan` when given; then `rules.threads` records the
+ * threads used (1 for the query shapes that run the engine). Same report otherwise. @internal
+ */
+export function runEventFunnel(log: ActionLog, options: EventFunnelOptions, scan: FusedScan | null): EventFunnelReport {
   const q = compileFor(log, options);
   const n = q.n;
   if (options.units !== undefined && typeof options.units !== 'boolean') fail('INVALID_OPTION', 'true or false', options.units, ['query', 'units']);
   const wantUnits = options.units === true;
   const prevReq = previousRequired(q);
-  if (!wantUnits && canScanFunnelSummary(q)) return report(q, scanFunnelSummary(log, q), prevReq, null, []);
+  const single = scan === null ? undefined : 1;
+  if (!wantUnits && canScanFunnelSummary(q)) {
+    if (scan === null) return report(q, scanFunnelSummary(log, q), prevReq, null, [], undefined);
+    const s = scan(log, q);
+    return report(q, s.summary, prevReq, null, [], s.threads);
+  }
   const { result: r, ended } = evaluateCompiled(log, q, true);
   const sum = summaryFromUnits(q, r);
-  if (!wantUnits) return report(q, sum, prevReq, null, []);
+  if (!wantUnits) return report(q, sum, prevReq, null, [], single);
   const U = r.unitCount;
   const deepest = r.deepest;
   const reached = r.reached;
@@ -234,7 +253,7 @@ export function eventFunnel(log: ActionLog, options: EventFunnelOptions): EventF
       else l.dropped.push({ unit: key, why: whyDropped(log, q, r, ended, u, d, k) });
     }
   }
-  return report(q, sum, prevReq, lists, excludedUnits);
+  return report(q, sum, prevReq, lists, excludedUnits, single);
 }
 
 /**
@@ -248,7 +267,7 @@ function medianOfGaps(a: Float64Array, n: number): number | null {
 }
 
 /** Assembles the frozen report from the summary (and the unit lists, when requested). */
-function report(q: CompiledQuery, sum: FunnelSummary, prevReq: Int32Array, lists: EventFunnelStepUnits[] | null, excludedUnits: Array<string | number>): EventFunnelReport {
+function report(q: CompiledQuery, sum: FunnelSummary, prevReq: Int32Array, lists: EventFunnelStepUnits[] | null, excludedUnits: Array<string | number>, threads: number | undefined): EventFunnelReport {
   const n = q.n;
   const { counts, dropped, inProgress: inProg, gapSum, gapCount, gaps } = sum;
   const start = counts[0] as number;
@@ -281,6 +300,6 @@ function report(q: CompiledQuery, sum: FunnelSummary, prevReq: Int32Array, lists
     excluded: sum.excluded,
     ...(lists !== null ? { excludedUnits } : {}),
     inProgress: sum.inProgressTotal,
-    rules: q.rules,
+    rules: threads === undefined ? q.rules : { ...q.rules, threads },
   });
 }

@@ -159,4 +159,10 @@ export interface FunnelRules {
   readonly exclusions: ReadonlyArray<{ readonly actions: ReadonlyArray<string>; readonly from: number; readonly to: number }>;
   /** The as-of time, or `null`. */
   readonly now: number | null;
+  /**
+   * How many threads computed the report: set only by the threaded handle of `funnelwise/threads`
+   * (`1` when the query's shape runs single-threaded there), absent otherwise. It never changes a
+   * figure.
+   */
+  readonly threads?: number;
 }

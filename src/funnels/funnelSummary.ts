@@ -10,6 +10,7 @@
  */
 import type { ActionLog } from '../io/actionLog.js';
 import type { CompiledQuery } from './compileQuery.js';
+import type { PassSink } from './fusedPass.js';
 import { newPassSink, passClickhouse, passPosthog } from './fusedPass.js';
 import type { FunnelUnitResults } from './funnelUnitResults.js';
 
@@ -133,14 +134,23 @@ export function canScanFunnelSummary(q: CompiledQuery): boolean {
  * as `summaryFromUnits` over the general engine's output (pinned by a differential test). @internal
  */
 export function scanFunnelSummary(log: ActionLog, q: CompiledQuery): FunnelSummary {
-  const n = q.n;
+  const g = newPassSink(q.n, log.unitCount, 0);
+  const codeStep = fusedCodeSteps(log, q);
+  if (q.attempt === 'clickhouse') passClickhouse(log, q, codeStep, g, 0, log.unitCount);
+  else passPosthog(log, q, codeStep, g, 0, log.unitCount);
+  return summaryOfSink(q.n, g);
+}
+
+/** Action code → the step it matches, `-1` for none (for a query {@link canScanFunnelSummary} accepts). @internal */
+export function fusedCodeSteps(log: ActionLog, q: CompiledQuery): Int8Array {
   const A = log.actions.length;
   const codeStep = new Int8Array(A).fill(-1);
   for (let c = 0; c < A; c++) if ((q.codeStepStart[c + 1] as number) > (q.codeStepStart[c] as number)) codeStep[c] = q.codeSteps[q.codeStepStart[c] as number] as number;
-  // hist[D] = units whose counted attempt reached D steps; dropped / inProgress are indexed by the step missed
-  const g = newPassSink(n, log.unitCount);
-  if (q.attempt === 'clickhouse') passClickhouse(log, q, codeStep, g);
-  else passPosthog(log, q, codeStep, g);
+  return codeStep;
+}
+
+/** The summary from a fused pass's sink (`hist[D]` = units whose counted attempt reached D steps). @internal */
+export function summaryOfSink(n: number, g: PassSink): FunnelSummary {
   const hist = g.hist;
   const counts = new Float64Array(n);
   let acc = 0;

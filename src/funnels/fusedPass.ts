@@ -21,8 +21,19 @@
  * branch-free result is discarded. Without ties, chain starts compared by index equal the engines'
  * comparison of start times (distinct events have distinct times). @internal
  */
-import type { ActionLog } from '../io/actionLog.js';
-import type { CompiledQuery } from './compileQuery.js';
+/** The log columns a pass reads (an `ActionLog`, or the same columns shared with a worker thread). @internal */
+export interface PassColumns {
+  readonly offsets: Int32Array;
+  readonly time: Float64Array;
+  readonly action: Uint16Array;
+}
+
+/** What a pass reads of the compiled query (`CompiledQuery` has these). @internal */
+export interface PassQuery {
+  readonly n: number;
+  readonly window: number;
+  readonly now: number | null;
+}
 
 /** Where a pass puts its figures: step histogram, drop-off, in progress, growable time buffers. @internal */
 export interface PassSink {
@@ -36,12 +47,20 @@ export interface PassSink {
   readonly gaps: Float64Array[];
   readonly gapCount: Int32Array;
   readonly gapSum: Float64Array;
+  /** The units this sink will see, `[first, first + units)` (they size the time buffers' growth). */
+  readonly first: number;
+  readonly units: number;
 }
 
-/** A sink for `n` steps and `units` units (time buffers start small and grow). @internal */
-export function newPassSink(n: number, units: number): PassSink {
+/**
+ * A sink for `n` steps and the units `[first, first + units)`, which one pass or several passes over
+ * consecutive parts of that range fill (time buffers start small and grow). @internal
+ */
+export function newPassSink(n: number, units: number, first = 0): PassSink {
   const cap = Math.min(units, 1 << 14);
   return {
+    first,
+    units,
     hist: new Float64Array(n + 1),
     dropped: new Float64Array(n),
     inProg: new Float64Array(n),
@@ -49,6 +68,55 @@ export function newPassSink(n: number, units: number): PassSink {
     gapCount: new Int32Array(n),
     gapSum: new Float64Array(n),
   };
+}
+
+/**
+ * Merges the sinks of consecutive unit ranges, given in range order, into one with the same figures,
+ * bit for bit, as one pass over the whole range: histogram and counters added (integers), each step's
+ * times concatenated in range order, and each step's sum continued time by time from the first range's
+ * sum — the order in which one pass adds them. @internal
+ */
+export function mergePassSinks(parts: ReadonlyArray<PassSink>): PassSink {
+  const first = parts[0] as PassSink;
+  if (parts.length === 1) return first;
+  const n = first.gapCount.length;
+  const hist = Float64Array.from(first.hist);
+  const dropped = Float64Array.from(first.dropped);
+  const inProg = Float64Array.from(first.inProg);
+  const gapCount = new Int32Array(n);
+  const gapSum = new Float64Array(n);
+  const gaps: Float64Array[] = [];
+  for (let p = 1; p < parts.length; p++) {
+    const g = parts[p] as PassSink;
+    for (let k = 0; k <= n; k++) hist[k] = (hist[k] as number) + (g.hist[k] as number);
+    for (let k = 0; k < n; k++) {
+      dropped[k] = (dropped[k] as number) + (g.dropped[k] as number);
+      inProg[k] = (inProg[k] as number) + (g.inProg[k] as number);
+    }
+  }
+  for (let k = 0; k < n; k++) {
+    let total = 0;
+    for (const g of parts) total += g.gapCount[k] as number;
+    const out = new Float64Array(total);
+    let c = first.gapCount[k] as number;
+    out.set((first.gaps[k] as Float64Array).subarray(0, c));
+    let sum = first.gapSum[k] as number;
+    for (let p = 1; p < parts.length; p++) {
+      const g = parts[p] as PassSink;
+      const m = g.gapCount[k] as number;
+      const src = g.gaps[k] as Float64Array;
+      for (let i = 0; i < m; i++) {
+        const x = src[i] as number;
+        out[c++] = x;
+        sum += x;
+      }
+    }
+    gaps.push(out);
+    gapCount[k] = total;
+    gapSum[k] = sum;
+  }
+  const last = parts[parts.length - 1] as PassSink;
+  return { hist, dropped, inProg, gaps, gapCount, gapSum, first: first.first, units: last.first + last.units - first.first };
 }
 
 /**
@@ -199,14 +267,16 @@ function phRun(cs: Int32Array, action: Uint16Array, time: Float64Array, sc: Scra
 }
 
 /** ClickHouse `windowFunnel` default semantics, fused with the summary. @internal */
-export function passClickhouse(log: ActionLog, q: CompiledQuery, codeStep: Int8Array, g: PassSink): void {
+export function passClickhouse(log: PassColumns, q: PassQuery, codeStep: Int8Array, g: PassSink, u0: number, u1: number): void {
   const n = q.n;
   const S = n + 3;
   const window = q.window;
   const time = log.time;
   const action = log.action;
   const offsets = log.offsets;
-  const U = log.unitCount;
+  // units [u0, u1), within the sink's range (over which the time buffers' growth is projected)
+  const U = g.units;
+  const P0 = g.first;
   const now = q.now;
   const hasNow = now !== null;
   const nowT = now ?? 0;
@@ -219,10 +289,10 @@ export function passClickhouse(log: ActionLog, q: CompiledQuery, codeStep: Int8A
   const cs = sinkTable(codeStep, n);
   const sc = newScratch(n);
   const exact = newChExact(n);
-  for (let u = 0; u < U; u += 2) {
+  for (let u = u0; u < u1; u += 2) {
     const a0 = offsets[u] as number;
     const a1 = offsets[u + 1] as number;
-    const b1 = u + 1 < U ? (offsets[u + 2] as number) : a1;
+    const b1 = u + 1 < u1 ? (offsets[u + 2] as number) : a1;
     const l0 = a1 - a0;
     const l1 = b1 - a1;
     resetScratch(sc, Math.max(l0, l1), S);
@@ -276,10 +346,10 @@ export function passClickhouse(log: ActionLog, q: CompiledQuery, codeStep: Int8A
     let r1 = lev1 | (tie1 === 0 ? 0 : TIE);
     if (l0 > m) r0 = chRun(cs, action, time, sc, 0, 0, a0, m, l0, window, n, lev0, tie0);
     if (l1 > m) r1 = chRun(cs, action, time, sc, S, O, a1, m, l1, window, n, lev1, tie1);
-    for (let w = 0; w < 2 && u + w < U; w++) {
+    for (let w = 0; w < 2 && u + w < u1; w++) {
       const r = w === 0 ? r0 : r1;
       if (r >= TIE) {
-        chExactUnit(g, exact, log, q, codeStep, w === 0 ? a0 : a1, w === 0 ? a1 : b1, u + w, U);
+        chExactUnit(g, exact, log, q, codeStep, w === 0 ? a0 : a1, w === 0 ? a1 : b1, u + w - P0, U);
         continue;
       }
       if (r === 0) continue;
@@ -298,7 +368,7 @@ export function passClickhouse(log: ActionLog, q: CompiledQuery, codeStep: Int8A
         const gap = tk - tp;
         const c = gapCount[k] as number;
         let buf = gaps[k] as Float64Array;
-        if (c >= buf.length) buf = growGaps(g, k, u + w + 1, U);
+        if (c >= buf.length) buf = growGaps(g, k, u + w - P0 + 1, U);
         buf[c] = gap;
         gapCount[k] = c + 1;
         gapSum[k] = (gapSum[k] as number) + gap;
@@ -310,7 +380,7 @@ export function passClickhouse(log: ActionLog, q: CompiledQuery, codeStep: Int8A
 }
 
 /** Adds one unit of {@link passClickhouse} that has a same-timestamp group: recomputed step by step. */
-function chExactUnit(g: PassSink, exact: ChExact, log: ActionLog, q: CompiledQuery, codeStep: Int8Array, a: number, b: number, u: number, U: number): void {
+function chExactUnit(g: PassSink, exact: ChExact, log: PassColumns, q: PassQuery, codeStep: Int8Array, a: number, b: number, u: number, U: number): void {
   const level = chUnitExact(exact, log, q, codeStep, a, b);
   addLevel(g, level, q.n, exact.lastEntry, q.window, q.now);
   if (level > 1) addPath(g, level, exact.path, (level - 1) * q.n, u, U);
@@ -333,7 +403,7 @@ function newChExact(n: number): ChExact {
  * groups in ascending condition order. Returns the level; the counted path is row `level − 1` of
  * `x.path`, the last step-1 time `x.lastEntry`.
  */
-function chUnitExact(x: ChExact, log: ActionLog, q: CompiledQuery, codeStep: Int8Array, a: number, b: number): number {
+function chUnitExact(x: ChExact, log: PassColumns, q: PassQuery, codeStep: Int8Array, a: number, b: number): number {
   const n = q.n;
   const window = q.window;
   const time = log.time;
@@ -397,14 +467,16 @@ function chUnitExact(x: ChExact, log: ActionLog, q: CompiledQuery, codeStep: Int
 }
 
 /** PostHog ordered rules (the engine's fast path), fused with the summary. @internal */
-export function passPosthog(log: ActionLog, q: CompiledQuery, codeStep: Int8Array, g: PassSink): void {
+export function passPosthog(log: PassColumns, q: PassQuery, codeStep: Int8Array, g: PassSink, u0: number, u1: number): void {
   const n = q.n;
   const S = n + 3;
   const window = q.window;
   const time = log.time;
   const action = log.action;
   const offsets = log.offsets;
-  const U = log.unitCount;
+  // units [u0, u1), within the sink's range (over which the time buffers' growth is projected)
+  const U = g.units;
+  const P0 = g.first;
   const now = q.now;
   const hasNow = now !== null;
   const nowT = now ?? 0;
@@ -418,10 +490,10 @@ export function passPosthog(log: ActionLog, q: CompiledQuery, codeStep: Int8Arra
   const sc = newScratch(n);
   const exact = newPhExact(n);
   const best = new Int32Array(2);
-  for (let u = 0; u < U; u += 2) {
+  for (let u = u0; u < u1; u += 2) {
     const a0 = offsets[u] as number;
     const a1 = offsets[u + 1] as number;
-    const b1 = u + 1 < U ? (offsets[u + 2] as number) : a1;
+    const b1 = u + 1 < u1 ? (offsets[u + 2] as number) : a1;
     const l0 = a1 - a0;
     const l1 = b1 - a1;
     resetScratch(sc, Math.max(l0, l1), S);
@@ -483,10 +555,10 @@ export function passPosthog(log: ActionLog, q: CompiledQuery, codeStep: Int8Arra
     let r1 = d1 | (tie1 === 0 ? 0 : TIE);
     if (l0 > m) r0 = phRun(cs, action, time, sc, 0, 0, a0, m, l0, window, n, d0, tie0, best, 0);
     if (l1 > m) r1 = phRun(cs, action, time, sc, S, O, a1, m, l1, window, n, d1, tie1, best, 1);
-    for (let w = 0; w < 2 && u + w < U; w++) {
+    for (let w = 0; w < 2 && u + w < u1; w++) {
       const r = w === 0 ? r0 : r1;
       if (r >= TIE) {
-        phExactUnit(g, exact, log, q, codeStep, w === 0 ? a0 : a1, w === 0 ? a1 : b1, u + w, U);
+        phExactUnit(g, exact, log, q, codeStep, w === 0 ? a0 : a1, w === 0 ? a1 : b1, u + w - P0, U);
         continue;
       }
       if (r === 0) continue;
@@ -505,7 +577,7 @@ export function passPosthog(log: ActionLog, q: CompiledQuery, codeStep: Int8Arra
         const gap = tk - tp;
         const c = gapCount[k] as number;
         let buf = gaps[k] as Float64Array;
-        if (c >= buf.length) buf = growGaps(g, k, u + w + 1, U);
+        if (c >= buf.length) buf = growGaps(g, k, u + w - P0 + 1, U);
         buf[c] = gap;
         gapCount[k] = c + 1;
         gapSum[k] = (gapSum[k] as number) + gap;
@@ -517,7 +589,7 @@ export function passPosthog(log: ActionLog, q: CompiledQuery, codeStep: Int8Arra
 }
 
 /** Adds one unit of {@link passPosthog} that has a same-timestamp group: recomputed step by step. */
-function phExactUnit(g: PassSink, exact: PhExact, log: ActionLog, q: CompiledQuery, codeStep: Int8Array, a: number, b: number, u: number, U: number): void {
+function phExactUnit(g: PassSink, exact: PhExact, log: PassColumns, q: PassQuery, codeStep: Int8Array, a: number, b: number, u: number, U: number): void {
   const n = q.n;
   const depth = phUnitExact(exact, log, q, codeStep, a, b);
   addLevel(g, depth, n, depth > 0 && depth < n && q.now !== null ? lastStepOne(a, b, codeStep, log.action, log.time) : NaN, q.window, q.now);
@@ -546,7 +618,7 @@ function newPhExact(n: number): PhExact {
  * PostHog ordered rules for one unit's events `[a, b)`, step by step (the engine's fast path). Returns
  * the deepest depth; the path that first reached it is in `x.maxTimes`.
  */
-function phUnitExact(x: PhExact, log: ActionLog, q: CompiledQuery, codeStep: Int8Array, a: number, b: number): number {
+function phUnitExact(x: PhExact, log: PassColumns, q: PassQuery, codeStep: Int8Array, a: number, b: number): number {
   const n = q.n;
   const window = q.window;
   const time = log.time;

@@ -1,0 +1,2 @@
+export { createFunnelThreads } from './createFunnelThreads.js';
+export type { FunnelThreads, FunnelThreadsOptions } from './createFunnelThreads.js';
