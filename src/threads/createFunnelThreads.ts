@@ -90,13 +90,13 @@ function defaultWorkerUrl(): URL {
 
 function checkOptions(options: FunnelThreadsOptions | undefined): { threads: number; minEvents: number; stallMs: number } {
   if (options !== undefined && (options === null || typeof options !== 'object')) fail('INVALID_OPTION', 'an options object', options, ['options']);
-  const threads = options?.threads ?? 2;
+  const threads = options?.threads === undefined ? 2 : options.threads;
   if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
     fail('INVALID_OPTION', `an integer from 1 to ${MAX_THREADS}`, threads, ['options', 'threads']);
   }
-  const minEvents = options?.minEventsPerThread ?? 100_000;
+  const minEvents = options?.minEventsPerThread === undefined ? 100_000 : options.minEventsPerThread;
   if (typeof minEvents !== 'number' || !Number.isInteger(minEvents) || minEvents < 0) fail('INVALID_OPTION', 'a non-negative integer', minEvents, ['options', 'minEventsPerThread']);
-  const stallMs = options?.stallTimeoutMs ?? 10_000;
+  const stallMs = options?.stallTimeoutMs === undefined ? 10_000 : options.stallTimeoutMs;
   if (typeof stallMs !== 'number' || !(stallMs > 0) || !Number.isFinite(stallMs)) fail('INVALID_OPTION', 'a positive number of milliseconds', stallMs, ['options', 'stallTimeoutMs']);
   return { threads, minEvents, stallMs };
 }

@@ -12,6 +12,8 @@ const src = join(__dirname, '..', '..', 'src');
 const folders = readdirSync(src, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(src, d.name, 'index.ts')))
   .map((d) => d.name);
+/** Folders that are an entry of their own (a package.json subpath), not re-exported by the root: `funnelwise/threads` (Node only). */
+const SUBPATH_ENTRIES = new Set(['threads']);
 
 describe('public exports', () => {
   for (const folder of folders) {
@@ -25,10 +27,19 @@ describe('public exports', () => {
     });
   }
   it('the root barrel re-exports every folder and nothing else', () => {
-    const all = folders.flatMap((f) => {
+    const all = folders.filter((f) => !SUBPATH_ENTRIES.has(f)).flatMap((f) => {
       const file = join(__dirname, '..', 'api', `${f}.txt`);
       return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
     });
     expect(Object.keys(root).sort()).toEqual(all.sort());
+  });
+  it('every subpath entry folder is a package.json export and is not in the root barrel', () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+    for (const f of SUBPATH_ENTRIES) {
+      expect(folders).toContain(f);
+      expect(Object.keys(pkg.exports)).toContain(`./${f}`);
+      const names = readFileSync(join(__dirname, '..', 'api', `${f}.txt`), 'utf8').split('\n').filter(Boolean);
+      for (const name of names) expect(Object.keys(root)).not.toContain(name);
+    }
   });
 });

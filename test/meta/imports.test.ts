@@ -21,6 +21,8 @@ const ALLOWED: Record<string, string[]> = {
   forecast: ['model', 'io', 'segments', 'metrics', 'dropoff', ...BASE],
   charts: [...BASE],
   synthetic: ['model', 'io', 'triggers', 'machine', 'segments', ...BASE],
+  // `funnelwise/threads` (Node only, its own entry): worker threads around the event-funnel pass
+  threads: ['model', 'io', 'funnels', ...BASE],
   // the command-line tool (Node only, not part of the library) may use every room
   cli: ['model', 'io', 'triggers', 'machine', 'segments', 'funnels', 'metrics', 'dropoff', 'forecast', 'charts', 'synthetic', ...BASE],
 };

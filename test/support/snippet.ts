@@ -2,11 +2,13 @@
  * Runs a documentation snippet (a ```ts fence from a JSDoc `@example` or a guide in docs/*.md) as a test:
  * import lines are dropped (the library's exports are in scope, as users would import them), a line
  * `expr // => value` becomes an assertion that `expr` equals `value` (numbers within 1e-9 relative),
- * other lines run as written; top-level `await` is allowed. Returns the number of assertions made.
+ * other lines run as written; top-level `await` is allowed. `createFunnelThreads` (from `funnelwise/threads`)
+ * is in scope too. Returns the number of assertions made.
  */
 import ts from 'typescript';
 import { expect } from 'vitest';
 import * as lib from '../../src/index.js';
+import { createSourceFunnelThreads } from './threadsWorker.js';
 
 const ASSERT = /^(.*?)\s*\/\/ => (.*)$/;
 
@@ -30,8 +32,10 @@ function same(actual: unknown, expected: unknown): void {
   } else expect(actual).toEqual(expected);
 }
 
-const names = Object.keys(lib);
-const values = names.map((n) => (lib as Record<string, unknown>)[n]);
+// the library's exports, plus `funnelwise/threads`' (its worker built from the source, see threadsWorker.ts)
+const scope: Record<string, unknown> = { ...lib, createFunnelThreads: createSourceFunnelThreads };
+const names = Object.keys(scope);
+const values = names.map((n) => scope[n]);
 const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
 
 /** Runs `code`; an assertion failure names `where` and the snippet line (`firstLine` = line of the snippet's first line). */
