@@ -101,7 +101,7 @@ const rowsArb: fc.Arbitrary<Row[]> = fc
     order: fc.array(fc.nat(), { maxLength: 90 }),
   })
   .map(({ rows, order }) => {
-    const out = rows.map((r) => ({ unit: r.unit, time: r.time * 1000 + r.frac * 1000 * (r.time % 3), action: r.action }));
+    const out: Row[] = rows.map((r) => ({ unit: r.unit, time: r.time * 1000 + r.frac * 1000 * (r.time % 3), action: r.action }));
     // a random permutation of the rows: the log's input order must not matter
     for (let i = out.length - 1; i > 0; i--) {
       const j = (order[i] ?? 0) % (i + 1);
