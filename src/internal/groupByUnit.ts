@@ -7,6 +7,8 @@
  * comparator sorts, no hash maps, no random access into the big columns. @internal
  */
 
+import { float64Column, int32Column, uint16Column } from './columnBuffer.js';
+
 /** Events grouped by dense unit id (CSR) and sorted by time within each unit. @internal */
 export interface GroupedEvents {
   /** CSR offsets, length `unitCount + 1`. */
@@ -113,11 +115,11 @@ export function groupEvents(
   if (!needOrder && loBits <= 16 && 2 ** loBits <= 4 * meanBucket + 4096) return groupNarrow(keys, n, min, flip, time, action, actionLimit, loBits, start, buckets, maxBucket);
 
   // 2. stable scatter of (time, key, action[, row]) into the buckets
-  const sTime = new Float64Array(n);
+  const sTime = float64Column(n);
   // only the low key bits travel with the events (the bucket gives the high ones): 2 bytes when they fit
   const sKey: KeyArray = loBits <= 16 ? new Uint16Array(n) : new Uint32Array(n);
   const loMask = loBits === 32 ? 0xffffffff : 2 ** loBits - 1;
-  const sAction = new Uint16Array(n);
+  const sAction = uint16Column(n);
   const order = needOrder ? new Int32Array(n) : null;
   const cursor = start.slice(0, buckets);
   let ok = true;
@@ -199,7 +201,9 @@ function reserveUnits(units: Units, more: number): void {
 
 function finish(units: Units, n: number, time: Float64Array, action: Uint16Array, order: Int32Array | null): GroupedEvents {
   const unitCount = units.count;
-  const offsets = units.offsets.length === unitCount + 1 ? units.offsets : units.offsets.slice(0, unitCount + 1);
+  // the output columns are on shared memory where there is some (see columnBuffer)
+  const offsets = int32Column(unitCount + 1);
+  offsets.set(units.offsets.subarray(0, unitCount));
   offsets[unitCount] = n;
   const keyIndex = units.keys.length === unitCount ? units.keys : units.keys.slice(0, unitCount);
   return { offsets, unitCount, keyIndex, time, action, order };
@@ -207,8 +211,8 @@ function finish(units: Units, n: number, time: Float64Array, action: Uint16Array
 
 /** Keys already ascending: copy (and check) the columns, record the units, fix each unit's time order. */
 function groupAscending(keys: Int32Array, n: number, min: number, flip: number, time: Float64Array, action: ActionCodeArray, needOrder: boolean, actionLimit: number): GroupedEvents | null {
-  const oTime = new Float64Array(n);
-  const oAction = new Uint16Array(n);
+  const oTime = float64Column(n);
+  const oAction = uint16Column(n);
   let ok = true;
   for (let i = 0; i < n; i++) {
     const t = time[i] as number;
@@ -269,8 +273,8 @@ function groupNarrow(
   buckets: number,
   maxBucket: number,
 ): GroupedEvents | null {
-  const oTime = new Float64Array(n);
-  const oAction = new Uint16Array(n);
+  const oTime = float64Column(n);
+  const oAction = uint16Column(n);
   const codes: ActionCodeArray = actionLimit <= 256 ? new Uint8Array(n) : new Uint16Array(n);
   const ok = scatterNarrow(keys, n, min, flip, time, action, actionLimit, loBits, start.slice(0, buckets), oTime, oAction, codes);
   if (!ok) return null;
