@@ -2,6 +2,7 @@
  * funnelwise — sales funnels and pipelines as data.
  *
  * @packageDocumentation
+ * @module funnelwise
  */
 export * from './errors/index.js';
 export * from './model/index.js';

@@ -50,12 +50,12 @@ export interface FunnelThreads {
   /** Threads a funnel may use, the calling thread included (as requested). */
   readonly threads: number;
   /**
-   * {@link eventFunnel}, computed by up to `threads` threads: the same report (deep-equal, every
+   * `eventFunnel`, computed by up to `threads` threads: the same report (deep-equal, every
    * figure bit for bit), plus `rules.threads` — how many threads computed it (1 for the query shapes
    * that run single-threaded, see the event-funnel guide). Synchronous: the calling thread computes
    * its part, then blocks (`Atomics.wait`) until the workers have computed theirs.
    *
-   * @throws {@link FunnelError} as {@link eventFunnel}; `INVALID_INPUT` on a closed handle; `ABORTED`
+   * @throws `FunnelError` as `eventFunnel`; `INVALID_INPUT` on a closed handle; `ABORTED`
    * when a worker exited or made no progress for `stallTimeoutMs` (the handle is then closed).
    */
   eventFunnel(log: ActionLog, options: EventFunnelOptions): EventFunnelReport;
@@ -141,7 +141,7 @@ function unitAtEvent(offsets: Int32Array, units: number, target: number): number
 
 /**
  * Starts worker threads that compute event funnels in parallel, and returns a handle whose
- * `eventFunnel(log, options)` returns exactly what {@link eventFunnel} returns — computed by up to
+ * `eventFunnel(log, options)` returns exactly what `eventFunnel` returns — computed by up to
  * `threads` threads. Node only: import it from `funnelwise/threads` (the main entry stays free of
  * Node APIs).
  *
@@ -159,7 +159,7 @@ function unitAtEvent(offsets: Int32Array, units: number, target: number): number
  *
  * Parallel: the query shapes of eventFunnel's fused pass — ordered, one action per step, no property
  * filters, optional steps, per-step gaps or exclusions, PostHog rules or ClickHouse's default
- * semantics, no unit lists. Every other query runs single-threaded, as {@link eventFunnel} (the
+ * semantics, no unit lists. Every other query runs single-threaded, as `eventFunnel` (the
  * report's `rules.threads` is then 1), as do logs too small to split (`minEventsPerThread`).
  *
  * Cost: starting takes tens of milliseconds (each worker loads its own copy of the pass code); each
@@ -168,7 +168,7 @@ function unitAtEvent(offsets: Int32Array, units: number, target: number): number
  *
  * @param options - Threads (default 2), the smallest part worth a thread, and the stall timeout.
  * @returns A promise of the handle, once every worker has loaded.
- * @throws {@link FunnelError} `INVALID_OPTION` naming the bad option (e.g. `['options', 'threads']`);
+ * @throws `FunnelError` `INVALID_OPTION` naming the bad option (e.g. `['options', 'threads']`);
  * `ABORTED` (rejected) when a worker cannot start.
  * @category Event funnels
  * @since 0.1.0
