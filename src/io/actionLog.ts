@@ -74,7 +74,9 @@ export interface ActionLogAccessors<R> {
  *
  * Layout (CSR): the events of unit `u` occupy sorted positions `offsets[u]` to `offsets[u + 1] - 1`,
  * in non-decreasing time; events with equal times keep their input order. The typed arrays are shared,
- * not copied: treat them as read-only.
+ * not copied: treat them as read-only. Where the platform has `SharedArrayBuffer` (Node; browser pages
+ * only when cross-origin isolated) `offsets`, `time` and `action` live on one, so worker threads
+ * (`funnelwise/threads`) read them without a copy; elsewhere on ordinary `ArrayBuffer`s.
  *
  * Unit order: integer unit ids are numbered in ascending id order; string ids in order of first
  * appearance in the input.
