@@ -177,7 +177,8 @@ function whyDropped(log: ActionLog, q: CompiledQuery, r: FunnelUnitResults, ende
  * (about 10–20 ns per event on a 2-core cloud VM, see `docs/performance.md`). Every other query runs the engine
  * ({@link evaluateFunnelUnits}: `unitCount × steps × 10` bytes of per-unit output) and two passes over
  * its results. Medians by selection, not sorting (a radix selection: two sequential passes over each
- * step's times). `units: true` adds a scan of each dropped unit's events.
+ * step's times). `units: true` adds a scan of each dropped unit's events. In Node, the fused pass can
+ * run on several cores: `createFunnelThreads` from `funnelwise/threads` returns the same report.
  *
  * @param log - The action log.
  * @param options - The query (steps, window, order, attempt rule, exclusions, `now`) and `units`.

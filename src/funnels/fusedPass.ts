@@ -19,7 +19,9 @@
  * A unit with two consecutive events at the same timestamp (a same-timestamp group, which both rule
  * sets order by step) is recomputed by the exact step-by-step code (`phUnitExact`, `chUnitExact`); its
  * branch-free result is discarded. Without ties, chain starts compared by index equal the engines'
- * comparison of start times (distinct events have distinct times). @internal
+ * comparison of start times (distinct events have distinct times).
+ * A pass covers a range of units `[u0, u1)` (the whole log: `[0, unitCount)`), so worker threads can
+ * each take a part (`funnelwise/threads`); `mergePassSinks` joins the parts' figures. @internal
  */
 /** The log columns a pass reads (an `ActionLog`, or the same columns shared with a worker thread). @internal */
 export interface PassColumns {
@@ -266,7 +268,7 @@ function phRun(cs: Int32Array, action: Uint16Array, time: Float64Array, sc: Scra
   return depth | (tie === 0 ? 0 : TIE);
 }
 
-/** ClickHouse `windowFunnel` default semantics, fused with the summary. @internal */
+/** ClickHouse `windowFunnel` default semantics, fused with the summary, for units `[u0, u1)` (within the sink's range). @internal */
 export function passClickhouse(log: PassColumns, q: PassQuery, codeStep: Int8Array, g: PassSink, u0: number, u1: number): void {
   const n = q.n;
   const S = n + 3;
@@ -466,7 +468,7 @@ function chUnitExact(x: ChExact, log: PassColumns, q: PassQuery, codeStep: Int8A
   return level;
 }
 
-/** PostHog ordered rules (the engine's fast path), fused with the summary. @internal */
+/** PostHog ordered rules (the engine's fast path), fused with the summary, for units `[u0, u1)` (within the sink's range). @internal */
 export function passPosthog(log: PassColumns, q: PassQuery, codeStep: Int8Array, g: PassSink, u0: number, u1: number): void {
   const n = q.n;
   const S = n + 3;

@@ -9,7 +9,7 @@ import { fusedCodeSteps, summaryOfSink } from '../funnels/funnelSummary.js';
 import type { PassSink } from '../funnels/fusedPass.js';
 import { mergePassSinks, newPassSink, passClickhouse, passPosthog } from '../funnels/fusedPass.js';
 import type { PassReply, PassRequest, WorkerBoot } from './protocol.js';
-import { CONTROL_LENGTH, DEAD, DONE, PROGRESS } from './protocol.js';
+import { CONTROL_LENGTH, DEAD, DONE, PROGRESS, unitAtEvent } from './protocol.js';
 import { shareLog } from './shareLog.js';
 
 /**
@@ -127,18 +127,6 @@ function startWorker(url: URL, index: number): Promise<WorkerSlot> {
   });
 }
 
-/** First unit whose events start at or after event `target`. */
-function unitAtEvent(offsets: Int32Array, units: number, target: number): number {
-  let lo = 0;
-  let hi = units;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((offsets[mid] as number) < target) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * Starts worker threads that compute event funnels in parallel, and returns a handle whose
  * `eventFunnel(log, options)` returns exactly what `eventFunnel` returns — computed by up to
@@ -242,7 +230,7 @@ export async function createFunnelThreadsAt(url: URL, options?: FunnelThreadsOpt
     const want = Math.max(1, Math.min(threads, minEvents === 0 ? threads : Math.floor(E / minEvents)));
     // cut points on unit boundaries, about E ÷ want events apart
     const cuts = [0];
-    for (let i = 1; i < want; i++) cuts.push(Math.max(cuts[i - 1] as number, unitAtEvent(log.offsets, U, Math.round((i * E) / want))));
+    for (let i = 1; i < want; i++) cuts.push(Math.max(cuts[i - 1] as number, unitAtEvent(log.offsets, 0, U, Math.round((i * E) / want))));
     cuts.push(U);
     const ranges: Array<[number, number]> = [];
     for (let i = 0; i < want; i++) if ((cuts[i + 1] as number) > (cuts[i] as number) || i === 0) ranges.push([cuts[i] as number, cuts[i + 1] as number]);

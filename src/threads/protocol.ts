@@ -1,6 +1,7 @@
 /**
  * The messages between the threaded handle ({@link createFunnelThreads}) and its worker threads, and the
- * layout of each worker's control block. Internal to `funnelwise/threads`. @internal
+ * layout of each worker's control block, and the unit search both sides cut ranges with. Internal to
+ * `funnelwise/threads`. @internal
  */
 
 /** Control block (an `Int32Array` over a `SharedArrayBuffer`): the last finished request's number. @internal */
@@ -55,3 +56,15 @@ export type PassReply =
       readonly gapSum: Float64Array;
     }
   | { readonly seq: number; readonly ok: false; readonly message: string };
+
+/** First unit in `[from, to)` whose events start at or after event `target` (`to` when none): binary search on the offsets. @internal */
+export function unitAtEvent(offsets: Int32Array, from: number, to: number, target: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((offsets[mid] as number) < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { PassSink } from '../funnels/fusedPass.js';
 import { newPassSink, passClickhouse, passPosthog } from '../funnels/fusedPass.js';
 import type { LogColumns, PassReply, PassRequest, WorkerBoot } from './protocol.js';
-import { DEAD, DONE, PROGRESS } from './protocol.js';
+import { DEAD, DONE, PROGRESS, unitAtEvent } from './protocol.js';
 
 /** Events per chunk between two progress bumps (a few milliseconds of work). */
 const CHUNK_EVENTS = 1 << 18;
@@ -18,18 +18,6 @@ const boot = workerData as WorkerBoot;
 const control = boot.control;
 const port = boot.port;
 const logs = new Map<number, LogColumns>();
-
-/** First unit at or after `from` whose events start at or after `target` (binary search on the offsets). */
-function unitAtEvent(offsets: Int32Array, from: number, to: number, target: number): number {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((offsets[mid] as number) < target) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 function run(req: PassRequest): { reply: PassReply; transfer: ArrayBuffer[] } {
   for (const id of req.evict) logs.delete(id);
