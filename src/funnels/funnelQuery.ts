@@ -161,8 +161,8 @@ export interface FunnelRules {
   readonly now: number | null;
   /**
    * How many threads computed the report: set only by the threaded handle of `funnelwise/threads`
-   * (`1` when the query's shape runs single-threaded there), absent otherwise. It never changes a
-   * figure.
+   * (the calling thread plus the workers the call used; `1` when the query's shape or the log's size
+   * keeps it on one thread), absent otherwise. It never changes a figure.
    */
   readonly threads?: number;
 }

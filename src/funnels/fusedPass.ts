@@ -56,10 +56,10 @@ export interface PassSink {
 
 /**
  * A sink for `n` steps and the units `[first, first + units)`, which one pass or several passes over
- * consecutive parts of that range fill (time buffers start small and grow). @internal
+ * consecutive parts of that range fill (time buffers start at `initialCap` times and grow). @internal
  */
-export function newPassSink(n: number, units: number, first = 0): PassSink {
-  const cap = Math.min(units, 1 << 14);
+export function newPassSink(n: number, units: number, first = 0, initialCap = 1 << 14): PassSink {
+  const cap = Math.min(units, initialCap);
   return {
     first,
     units,

@@ -9,7 +9,7 @@ import { fusedCodeSteps, summaryOfSink } from '../funnels/funnelSummary.js';
 import type { PassSink } from '../funnels/fusedPass.js';
 import { mergePassSinks, newPassSink, passClickhouse, passPosthog } from '../funnels/fusedPass.js';
 import type { PassReply, PassRequest, WorkerBoot } from './protocol.js';
-import { CONTROL_LENGTH, DEAD, DONE, PROGRESS, unitAtEvent } from './protocol.js';
+import { CONTROL_LENGTH, DEAD, DONE, PROGRESS, runChunks, unitAtEvent } from './protocol.js';
 import { shareLog } from './shareLog.js';
 
 /**
@@ -67,6 +67,8 @@ export interface FunnelThreads {
 const MAX_THREADS = 64;
 /** Logs whose columns each worker keeps referenced (least recently used first out). */
 const WORKER_LOG_CACHE = 2;
+/** Chunks per thread a call cuts the log into (threads that get less CPU take fewer of them). */
+const CHUNKS_PER_THREAD = 8;
 /** How long one `Atomics.wait` lasts before the liveness check (ms). */
 const WAIT_SLICE_MS = 50;
 
@@ -102,10 +104,10 @@ function checkOptions(options: FunnelThreadsOptions | undefined): { threads: num
 }
 
 /** Starts one worker and resolves once it has loaded (or rejects with why it could not). */
-function startWorker(url: URL, index: number): Promise<WorkerSlot> {
+function startWorker(url: URL, index: number, claim: Int32Array): Promise<WorkerSlot> {
   const control = new Int32Array(new SharedArrayBuffer(CONTROL_LENGTH * 4));
   const { port1, port2 } = new MessageChannel();
-  const boot: WorkerBoot = { control, port: port2 };
+  const boot: WorkerBoot = { control, claim, port: port2 };
   const worker = new Worker(url, { workerData: boot, transferList: [port2] });
   return new Promise((resolve, reject) => {
     const onError = (e: unknown): void => {
@@ -133,12 +135,14 @@ function startWorker(url: URL, index: number): Promise<WorkerSlot> {
  * `threads` threads. Node only: import it from `funnelwise/threads` (the main entry stays free of
  * Node APIs).
  *
- * How: the log's units are split into `threads` consecutive ranges holding about equal numbers of
- * events (cut on unit boundaries, from the log's offsets). The calling thread posts each worker its
- * range, runs the fused pass on the first range itself, then waits (`Atomics.wait` on a shared flag)
- * for the workers' partial figures, which it reads synchronously (`receiveMessageOnPort`; their buffers
- * are transferred, not copied) and merges: counts added, step times concatenated in unit order and
- * summed in that order, medians by the same exact selection — so every figure equals the
+ * How: the log's units are cut into chunks (8 per thread) holding about equal numbers of events (cut
+ * on unit boundaries, from the log's offsets). The calling thread posts each worker the query and the
+ * cuts, then every thread — the calling one included — takes chunks from a shared counter
+ * (`Atomics.add`) until none is left, so a thread that gets less CPU (a busy machine) simply takes fewer.
+ * The calling thread then waits (`Atomics.wait` on a shared flag) for the workers' chunk figures, which
+ * it reads synchronously (`receiveMessageOnPort`; their buffers are transferred, not copied) and merges
+ * in chunk order: counts added, step times concatenated in unit order and summed in that order, medians
+ * by the same exact selection — so every figure equals the
  * single-threaded one bit for bit. The workers read the log's columns from shared memory: an
  * `ActionLog` built in Node keeps them on a `SharedArrayBuffer`, so nothing is copied (a log whose
  * columns are not shared is copied once, and the copy is cached for as long as the log lives); each
@@ -151,7 +155,7 @@ function startWorker(url: URL, index: number): Promise<WorkerSlot> {
  * report's `rules.threads` is then 1), as do logs too small to split (`minEventsPerThread`).
  *
  * Cost: starting takes tens of milliseconds (each worker loads its own copy of the pass code); each
- * worker holds a few MB plus the step times of its range while it computes. A funnel pays one message
+ * worker holds a few MB plus the step times of its chunks while it computes. A funnel pays one message
  * round trip per worker (well under a millisecond) and the merge (one copy of the step times).
  *
  * @param options - Threads (default 2), the smallest part worth a thread, and the stall timeout.
@@ -183,7 +187,9 @@ export function createFunnelThreads(options?: FunnelThreadsOptions): Promise<Fun
 /** {@link createFunnelThreads} with the worker script at `url` (tests load a build of the source). @internal */
 export async function createFunnelThreadsAt(url: URL, options?: FunnelThreadsOptions): Promise<FunnelThreads> {
   const { threads, minEvents, stallMs } = checkOptions(options);
-  const started = await Promise.allSettled(Array.from({ length: threads - 1 }, (_, i) => startWorker(url, i)));
+  // the next chunk to take, shared by the calling thread and every worker of the handle
+  const claim = new Int32Array(new SharedArrayBuffer(4));
+  const started = await Promise.allSettled(Array.from({ length: threads - 1 }, (_, i) => startWorker(url, i, claim)));
   const slots: WorkerSlot[] = [];
   for (const s of started) if (s.status === 'fulfilled') slots.push(s.value);
   const failed = started.find((s) => s.status === 'rejected');
@@ -226,24 +232,23 @@ export async function createFunnelThreadsAt(url: URL, options?: FunnelThreadsOpt
     const E = log.eventCount;
     const n = q.n;
     const codeStep = fusedCodeSteps(log, q);
-    const pass = q.attempt === 'clickhouse' ? passClickhouse : passPosthog;
-    const want = Math.max(1, Math.min(threads, minEvents === 0 ? threads : Math.floor(E / minEvents)));
-    // cut points on unit boundaries, about E ÷ want events apart
-    const cuts = [0];
-    for (let i = 1; i < want; i++) cuts.push(Math.max(cuts[i - 1] as number, unitAtEvent(log.offsets, 0, U, Math.round((i * E) / want))));
-    cuts.push(U);
-    const ranges: Array<[number, number]> = [];
-    for (let i = 0; i < want; i++) if ((cuts[i + 1] as number) > (cuts[i] as number) || i === 0) ranges.push([cuts[i] as number, cuts[i + 1] as number]);
-    if (ranges.length === 1 || typeof SharedArrayBuffer !== 'function') {
+    const want = Math.max(1, Math.min(threads, U, minEvents === 0 ? threads : Math.floor(E / minEvents)));
+    if (want === 1 || typeof SharedArrayBuffer !== 'function') {
       const g = newPassSink(n, U, 0);
-      pass(log, q, codeStep, g, 0, U);
+      if (q.attempt === 'clickhouse') passClickhouse(log, q, codeStep, g, 0, U);
+      else passPosthog(log, q, codeStep, g, 0, U);
       return { summary: summaryOfSink(n, g), threads: 1 };
     }
+    // chunks of about E ÷ K events, cut on unit boundaries; every thread takes chunks until none is left
+    const K = Math.min(U, want * CHUNKS_PER_THREAD);
+    const cuts = new Int32Array(K + 1);
+    for (let c = 1; c < K; c++) cuts[c] = Math.max(cuts[c - 1] as number, unitAtEvent(log.offsets, 0, U, Math.round((c * E) / K)));
+    cuts[K] = U;
+    Atomics.store(claim, 0, 0);
     const cols = shareLog(log);
-    const busy: WorkerSlot[] = [];
-    for (let r = 1; r < ranges.length; r++) {
-      const s = slots[r - 1] as WorkerSlot;
-      const [u0, u1] = ranges[r] as [number, number];
+    const clickhouse = q.attempt === 'clickhouse';
+    const busy = slots.slice(0, want - 1);
+    for (const s of busy) {
       const known = s.logs.indexOf(cols.id);
       const evict: number[] = [];
       if (known >= 0) s.logs.splice(known, 1);
@@ -255,29 +260,30 @@ export async function createFunnelThreadsAt(url: URL, options?: FunnelThreadsOpt
         logId: cols.id,
         columns: known >= 0 ? null : { offsets: cols.offsets, time: cols.time, action: cols.action },
         evict,
-        clickhouse: q.attempt === 'clickhouse',
+        clickhouse,
         n,
         window: q.window,
         now: q.now,
         codeStep,
-        u0,
-        u1,
+        cuts,
       };
       s.port.postMessage(req);
-      busy.push(s);
     }
-    const [m0, m1] = ranges[0] as [number, number];
-    const mine = newPassSink(n, m1 - m0, m0);
-    pass(log, q, codeStep, mine, m0, m1);
+    const parts: Array<PassSink | undefined> = new Array<PassSink | undefined>(K);
+    for (const { c, sink } of runChunks(log, q, clickhouse, codeStep, cuts, claim, () => {})) parts[c] = sink;
     // every reply is read before any is judged, so no stale reply is left on a port
     const replies = busy.map((s, i) => awaitReply(s, i));
-    const parts: PassSink[] = [mine];
     replies.forEach((reply, i) => {
       if (!reply.ok) throw new Error(`funnelwise: internal error in worker thread ${i + 1}: ${reply.message}`);
-      const [u0, u1] = ranges[i + 1] as [number, number];
-      parts.push({ ...reply, first: u0, units: u1 - u0 });
+      for (const f of reply.chunks) parts[f.c] = { ...f, first: cuts[f.c] as number, units: (cuts[f.c + 1] as number) - (cuts[f.c] as number) };
     });
-    return { summary: summaryOfSink(n, mergePassSinks(parts)), threads: ranges.length };
+    const all: PassSink[] = [];
+    for (let c = 0; c < K; c++) {
+      const p = parts[c];
+      if (p === undefined) throw new Error(`funnelwise: internal error: chunk ${c} of ${K} was not computed`);
+      all.push(p);
+    }
+    return { summary: summaryOfSink(n, mergePassSinks(all)), threads: want };
   };
 
   return Object.freeze({

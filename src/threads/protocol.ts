@@ -1,12 +1,14 @@
 /**
- * The messages between the threaded handle ({@link createFunnelThreads}) and its worker threads, and the
- * layout of each worker's control block, and the unit search both sides cut ranges with. Internal to
+ * What the threaded handle ({@link createFunnelThreads}) and its worker threads share: the layout of
+ * each worker's control block, the messages, and the chunk loop both sides run. Internal to
  * `funnelwise/threads`. @internal
  */
+import type { PassColumns, PassQuery, PassSink } from '../funnels/fusedPass.js';
+import { newPassSink, passClickhouse, passPosthog } from '../funnels/fusedPass.js';
 
 /** Control block (an `Int32Array` over a `SharedArrayBuffer`): the last finished request's number. @internal */
 export const DONE = 0;
-/** Control block: a counter the worker bumps after each chunk of its range (the main thread's liveness check). @internal */
+/** Control block: a counter the worker bumps after each chunk it computed (the main thread's liveness check). @internal */
 export const PROGRESS = 1;
 /** Control block: set to 1 by a worker that is exiting. @internal */
 export const DEAD = 2;
@@ -16,17 +18,15 @@ export const CONTROL_LENGTH = 3;
 /** What a worker receives once, in `workerData`. @internal */
 export interface WorkerBoot {
   readonly control: Int32Array;
+  /** The handle's chunk counter (`claim[0]` = the next chunk to take), shared by every thread of the handle. */
+  readonly claim: Int32Array;
   readonly port: import('node:worker_threads').MessagePort;
 }
 
-/** A log's grouped columns on shared memory, named by an id the worker caches them under. @internal */
-export interface LogColumns {
-  readonly offsets: Int32Array;
-  readonly time: Float64Array;
-  readonly action: Uint16Array;
-}
+/** A log's grouped columns on shared memory (a worker caches them under the log's id). @internal */
+export type LogColumns = PassColumns;
 
-/** One fused pass over units `[u0, u1)`. @internal */
+/** One call: compute chunks of the log's units (`cuts[c] .. cuts[c + 1]`) taken from the shared counter until none is left. @internal */
 export interface PassRequest {
   readonly seq: number;
   readonly logId: number;
@@ -39,23 +39,14 @@ export interface PassRequest {
   readonly window: number;
   readonly now: number | null;
   readonly codeStep: Int8Array;
-  readonly u0: number;
-  readonly u1: number;
+  readonly cuts: Int32Array;
 }
 
-/** A worker's partial figures (its `PassSink`), or its error. @internal */
-export type PassReply =
-  | {
-      readonly seq: number;
-      readonly ok: true;
-      readonly hist: Float64Array;
-      readonly dropped: Float64Array;
-      readonly inProg: Float64Array;
-      readonly gaps: Float64Array[];
-      readonly gapCount: Int32Array;
-      readonly gapSum: Float64Array;
-    }
-  | { readonly seq: number; readonly ok: false; readonly message: string };
+/** The figures of one chunk: a `PassSink` without its range, which the chunk index `c` gives. @internal */
+export type ChunkFigures = Omit<PassSink, 'first' | 'units'> & { readonly c: number };
+
+/** A worker's chunks, or its error. @internal */
+export type PassReply = { readonly seq: number; readonly ok: true; readonly chunks: ChunkFigures[] } | { readonly seq: number; readonly ok: false; readonly message: string };
 
 /** First unit in `[from, to)` whose events start at or after event `target` (`to` when none): binary search on the offsets. @internal */
 export function unitAtEvent(offsets: Int32Array, from: number, to: number, target: number): number {
@@ -67,4 +58,27 @@ export function unitAtEvent(offsets: Int32Array, from: number, to: number, targe
     else hi = mid;
   }
   return lo;
+}
+
+/** Step times a chunk's buffers start with (they grow to the chunk's projected need). */
+const CHUNK_INITIAL_TIMES = 1024;
+
+/**
+ * Takes chunks from the shared counter (`Atomics.add`) until none is left and runs the fused pass on
+ * each into a sink of its own; `done` runs after each chunk. Threads that are descheduled simply take
+ * fewer chunks. @internal
+ */
+export function runChunks(cols: PassColumns, q: PassQuery, clickhouse: boolean, codeStep: Int8Array, cuts: Int32Array, claim: Int32Array, done: () => void): Array<{ c: number; sink: PassSink }> {
+  const pass = clickhouse ? passClickhouse : passPosthog;
+  const K = cuts.length - 1;
+  const out: Array<{ c: number; sink: PassSink }> = [];
+  for (let c = Atomics.add(claim, 0, 1); c < K; c = Atomics.add(claim, 0, 1)) {
+    const u0 = cuts[c] as number;
+    const u1 = cuts[c + 1] as number;
+    const sink = newPassSink(q.n, u1 - u0, u0, CHUNK_INITIAL_TIMES);
+    pass(cols, q, codeStep, sink, u0, u1);
+    out.push({ c, sink });
+    done();
+  }
+  return out;
 }

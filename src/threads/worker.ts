@@ -1,18 +1,14 @@
 /**
  * The worker thread of `funnelwise/threads` (built to `dist/threadsWorker.js`): it waits for pass
- * requests on its port, runs the fused pass over its unit range in chunks (bumping the progress counter
- * after each, the main thread's liveness check), posts its partial figures back (their buffers
- * transferred, not copied) and then raises the done flag the main thread waits on with `Atomics.wait`.
- * It caches the logs it has seen by id, so repeated funnels on one log send only the query. @internal
+ * requests on its port, takes chunks of the log's units from the handle's shared counter until none is
+ * left (bumping its progress counter after each, the main thread's liveness check), posts their
+ * figures back (their buffers transferred, not copied) and then raises the done flag the main thread
+ * waits on with `Atomics.wait`. It caches the logs it has seen by id, so repeated funnels on one log
+ * send only the query. @internal
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { PassSink } from '../funnels/fusedPass.js';
-import { newPassSink, passClickhouse, passPosthog } from '../funnels/fusedPass.js';
-import type { LogColumns, PassReply, PassRequest, WorkerBoot } from './protocol.js';
-import { DEAD, DONE, PROGRESS, unitAtEvent } from './protocol.js';
-
-/** Events per chunk between two progress bumps (a few milliseconds of work). */
-const CHUNK_EVENTS = 1 << 18;
+import type { ChunkFigures, LogColumns, PassReply, PassRequest, WorkerBoot } from './protocol.js';
+import { DEAD, DONE, PROGRESS, runChunks } from './protocol.js';
 
 const boot = workerData as WorkerBoot;
 const control = boot.control;
@@ -25,18 +21,13 @@ function run(req: PassRequest): { reply: PassReply; transfer: ArrayBuffer[] } {
   const cols = logs.get(req.logId);
   if (cols === undefined) return { reply: { seq: req.seq, ok: false, message: `log ${req.logId} is not cached in the worker` }, transfer: [] };
   const q = { n: req.n, window: req.window, now: req.now };
-  const g: PassSink = newPassSink(req.n, req.u1 - req.u0, req.u0);
-  const pass = req.clickhouse ? passClickhouse : passPosthog;
-  let u = req.u0;
-  while (u < req.u1) {
-    const next = Math.max(u + 1, unitAtEvent(cols.offsets, u, req.u1, (cols.offsets[u] as number) + CHUNK_EVENTS));
-    pass(cols, q, req.codeStep, g, u, next);
-    Atomics.add(control, PROGRESS, 1);
-    u = next;
-  }
-  const gaps = g.gaps.map((buf, k) => buf.subarray(0, g.gapCount[k] as number));
-  const reply: PassReply = { seq: req.seq, ok: true, hist: g.hist, dropped: g.dropped, inProg: g.inProg, gaps, gapCount: g.gapCount, gapSum: g.gapSum };
-  return { reply, transfer: g.gaps.map((b) => b.buffer as ArrayBuffer).filter((b) => b.byteLength > 0) };
+  const done = runChunks(cols, q, req.clickhouse, req.codeStep, req.cuts, boot.claim, () => Atomics.add(control, PROGRESS, 1));
+  const transfer: ArrayBuffer[] = [];
+  const chunks: ChunkFigures[] = done.map(({ c, sink: g }) => {
+    for (const b of g.gaps) if (b.byteLength > 0) transfer.push(b.buffer as ArrayBuffer);
+    return { c, hist: g.hist, dropped: g.dropped, inProg: g.inProg, gaps: g.gaps.map((b, k) => b.subarray(0, g.gapCount[k] as number)), gapCount: g.gapCount, gapSum: g.gapSum };
+  });
+  return { reply: { seq: req.seq, ok: true, chunks }, transfer };
 }
 
 port.on('message', (req: PassRequest) => {

@@ -50,7 +50,7 @@ describe('createFunnelThreads: a hand-worked case', () => {
 
   for (const t of [2, 4]) {
     it(`${t} threads: counts, drop-off and times by hand; the single-threaded report otherwise`, () => {
-      // 10 events: 2 threads cut at event 5 (unit 3); 4 threads at events 3, 5, 8 (one unit each)
+      // 4 units, so 4 chunks of one unit each, taken by the threads from a shared counter
       const r = pool(t).eventFunnel(log, query);
       expect(r.rules.threads).toBe(t);
       expect(r.steps.map((s) => s.count)).toEqual([4, 3, 2]);
