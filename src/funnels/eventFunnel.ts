@@ -267,6 +267,20 @@ function medianOfGaps(a: Float64Array, n: number): number | null {
   return quantilesNonNegative(a, 0, n, [0.5])?.[0] ?? medianOf(a, n);
 }
 
+/**
+ * {@link medianOfGaps}, plus the sum of `a[0 .. n)` added in index order (the radix selection's counting
+ * pass adds it on the way; else one loop before the sampled selection, which reorders `a`).
+ */
+function medianAndSumOfGaps(a: Float64Array, n: number): [number | null, number] {
+  const sum = new Float64Array(1);
+  if (n === 0) return [null, 0];
+  const q = quantilesNonNegative(a, 0, n, [0.5], sum);
+  if (q !== null) return [q[0] as number, sum[0] as number];
+  let s = 0;
+  for (let i = 0; i < n; i++) s += a[i] as number;
+  return [medianOf(a, n), s];
+}
+
 /** Assembles the frozen report from the summary (and the unit lists, when requested). */
 function report(q: CompiledQuery, sum: FunnelSummary, prevReq: Int32Array, lists: EventFunnelStepUnits[] | null, excludedUnits: Array<string | number>, threads: number | undefined): EventFunnelReport {
   const n = q.n;
@@ -278,6 +292,8 @@ function report(q: CompiledQuery, sum: FunnelSummary, prevReq: Int32Array, lists
     const prev = prevReq[k] as number;
     const prevCount = prev < 0 ? 0 : (counts[prev] as number);
     const g = gapCount[k] as number;
+    // a merged summary (funnelwise/threads) leaves the sums to the median's counting pass: same order, same sum
+    const [median, gapTotal] = sum.sumsInMedian === true ? medianAndSumOfGaps(gaps[k] as Float64Array, g) : [medianOfGaps(gaps[k] as Float64Array, g), gapSum[k] as number];
     steps.push({
       index: k,
       label: q.rules.steps[k] as string,
@@ -287,8 +303,8 @@ function report(q: CompiledQuery, sum: FunnelSummary, prevReq: Int32Array, lists
       fromStart: start === 0 ? null : count / start,
       dropped: dropped[k] as number,
       inProgress: inProg[k] as number,
-      meanMsFromPrevious: g === 0 ? null : (gapSum[k] as number) / g,
-      medianMsFromPrevious: medianOfGaps(gaps[k] as Float64Array, g),
+      meanMsFromPrevious: g === 0 ? null : gapTotal / g,
+      medianMsFromPrevious: median,
       ...(lists !== null ? { units: lists[k] as EventFunnelStepUnits } : {}),
     });
   }

@@ -29,6 +29,11 @@ export interface FunnelSummary {
   readonly gapSum: Float64Array;
   readonly gapCount: Int32Array;
   readonly gaps: ReadonlyArray<Float64Array>;
+  /**
+   * When true, `gapSum` is not filled: the report adds each step's times up in index order while it
+   * takes their median (one pass fewer for a merged summary, see `mergePassSinks`).
+   */
+  readonly sumsInMedian?: boolean;
 }
 
 /** Previous required step of each step (`-1` for step 0). @internal */
@@ -149,8 +154,11 @@ export function fusedCodeSteps(log: ActionLog, q: CompiledQuery): Int8Array {
   return codeStep;
 }
 
-/** The summary from a fused pass's sink (`hist[D]` = units whose counted attempt reached D steps). @internal */
-export function summaryOfSink(n: number, g: PassSink): FunnelSummary {
+/**
+ * The summary from a fused pass's sink (`hist[D]` = units whose counted attempt reached D steps);
+ * `sumsInMedian` for a sink whose `gapSum` is left to the report (see {@link FunnelSummary}). @internal
+ */
+export function summaryOfSink(n: number, g: PassSink, sumsInMedian = false): FunnelSummary {
   const hist = g.hist;
   const counts = new Float64Array(n);
   let acc = 0;
@@ -160,5 +168,5 @@ export function summaryOfSink(n: number, g: PassSink): FunnelSummary {
   }
   let inProgressTotal = 0;
   for (let k = 0; k < n; k++) inProgressTotal += g.inProg[k] as number;
-  return { counts, dropped: g.dropped, inProgress: g.inProg, excluded: 0, inProgressTotal, gapSum: g.gapSum, gapCount: g.gapCount, gaps: g.gaps };
+  return { counts, dropped: g.dropped, inProgress: g.inProg, excluded: 0, inProgressTotal, gapSum: g.gapSum, gapCount: g.gapCount, gaps: g.gaps, ...(sumsInMedian ? { sumsInMedian } : {}) };
 }

@@ -76,9 +76,12 @@ export function newPassSink(n: number, units: number, first = 0, initialCap = 1 
  * Merges the sinks of consecutive unit ranges, given in range order, into one with the same figures,
  * bit for bit, as one pass over the whole range: histogram and counters added (integers), each step's
  * times concatenated in range order, and each step's sum continued time by time from the first range's
- * sum — the order in which one pass adds them. @internal
+ * sum — the order in which one pass adds them. The merged times go into `reuse[k]` when it is large
+ * enough (else into a new buffer, a quarter larger, stored there): a caller that merges again and again
+ * passes the same array and skips allocating (and faulting in) megabytes per call. With `sums` false,
+ * `gapSum` is left NaN for the caller to add up the merged times (in index order, the same sum). @internal
  */
-export function mergePassSinks(parts: ReadonlyArray<PassSink>): PassSink {
+export function mergePassSinks(parts: ReadonlyArray<PassSink>, reuse: Float64Array[] = [], sums = true): PassSink {
   const first = parts[0] as PassSink;
   if (parts.length === 1) return first;
   const n = first.gapCount.length;
@@ -99,26 +102,33 @@ export function mergePassSinks(parts: ReadonlyArray<PassSink>): PassSink {
   for (let k = 0; k < n; k++) {
     let total = 0;
     for (const g of parts) total += g.gapCount[k] as number;
-    const out = new Float64Array(total);
-    let c = first.gapCount[k] as number;
-    out.set((first.gaps[k] as Float64Array).subarray(0, c));
-    let sum = first.gapSum[k] as number;
+    let out = reuse[k];
+    if (out === undefined || out.length < total) {
+      out = new Float64Array(Math.ceil(total * 1.25));
+      reuse[k] = out;
+    }
+    const c0 = first.gapCount[k] as number;
+    out.set((first.gaps[k] as Float64Array).subarray(0, c0));
+    let c = c0;
     for (let p = 1; p < parts.length; p++) {
       const g = parts[p] as PassSink;
       const m = g.gapCount[k] as number;
-      const src = g.gaps[k] as Float64Array;
-      for (let i = 0; i < m; i++) {
-        const x = src[i] as number;
-        out[c++] = x;
-        sum += x;
-      }
+      out.set((g.gaps[k] as Float64Array).subarray(0, m), c);
+      c += m;
     }
-    gaps.push(out);
+    const sum = sums ? continueSum(first.gapSum[k] as number, out, c0, total) : NaN;
+    gaps.push(out.subarray(0, total));
     gapCount[k] = total;
     gapSum[k] = sum;
   }
   const last = parts[parts.length - 1] as PassSink;
   return { hist, dropped, inProg, gaps, gapCount, gapSum, first: first.first, units: last.first + last.units - first.first };
+}
+
+/** `sum + a[from] + … + a[to − 1]`, added one by one in index order. */
+function continueSum(sum: number, a: Float64Array, from: number, to: number): number {
+  for (let i = from; i < to; i++) sum += a[i] as number;
+  return sum;
 }
 
 /**

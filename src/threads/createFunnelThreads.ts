@@ -198,6 +198,8 @@ export async function createFunnelThreadsAt(url: URL, options?: FunnelThreadsOpt
     throw failed.reason;
   }
   let closed: string | null = null;
+  // each step's merged times, reused from call to call (the report is built before the next call)
+  const mergeBuffers: Float64Array[] = [];
 
   const abort = (why: string): never => {
     closed = why;
@@ -283,7 +285,8 @@ export async function createFunnelThreadsAt(url: URL, options?: FunnelThreadsOpt
       if (p === undefined) throw new Error(`funnelwise: internal error: chunk ${c} of ${K} was not computed`);
       all.push(p);
     }
-    return { summary: summaryOfSink(n, mergePassSinks(all)), threads: want };
+    // the report adds each step's merged times up while it takes their median (same order, same sums)
+    return { summary: summaryOfSink(n, mergePassSinks(all, mergeBuffers, false), true), threads: want };
   };
 
   return Object.freeze({
@@ -294,6 +297,7 @@ export async function createFunnelThreadsAt(url: URL, options?: FunnelThreadsOpt
     },
     async close(): Promise<void> {
       if (closed === null) closed = 'close() was called';
+      mergeBuffers.length = 0;
       for (const s of slots) s.port.close();
       await Promise.all(slots.map((s) => s.worker.terminate()));
     },

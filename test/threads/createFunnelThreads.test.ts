@@ -75,6 +75,23 @@ describe('createFunnelThreads: a hand-worked case', () => {
     expect(r.steps[1]?.meanMsFromPrevious).toBe(eventFunnel(small, q).steps[1]?.meanMsFromPrevious);
   });
 
+  it('the same sums with thousands of fractional times (the median’s counting pass adds them up)', () => {
+    // 6,000 units, signup 0.1–1000 ms after the visit (every 7th 2.5 hours more), with fractions: a sum
+    // that depends on its order (summed in 16, 24 or 32 parts it comes out 1–3 units in the last place off)
+    const U = 6000;
+    const gap = (u: number) => (u % 7 === 0 ? 9e6 + 0.3 : 0) + ((u * 7919) % 10_007) / 10.007 + 0.1;
+    const big = ActionLog.fromColumns({ unit: Array.from({ length: 2 * U }, (_, i) => i >> 1), time: Array.from({ length: 2 * U }, (_, i) => (i & 1 ? 5000 + gap(i >> 1) : 5000)), action: Array.from({ length: 2 * U }, (_, i) => (i & 1 ? 'signup' : 'visit')) });
+    const q = { steps: ['visit', 'signup'], windowMs: 10_000_000 };
+    let sequential = 0;
+    for (let u = 0; u < U; u++) sequential += 5000 + gap(u) - 5000;
+    for (const t of [2, 3, 4]) {
+      const r = pool(t).eventFunnel(big, q);
+      expect(r.rules.threads).toBe(t);
+      expect(r.steps[1]?.meanMsFromPrevious).toBe(sequential / U);
+      expect(withoutThreads(r)).toEqual(eventFunnel(big, q));
+    }
+  });
+
   it('ClickHouse semantics, and `now`: in progress as single-threaded', () => {
     const q = { ...query, clickhouse: true as const, now: 8000 };
     const r = pool(3).eventFunnel(log, q);
