@@ -155,7 +155,8 @@ function startWorker(url: URL, index: number, claim: Int32Array): Promise<Worker
  * report's `rules.threads` is then 1), as do logs too small to split (`minEventsPerThread`).
  *
  * Cost: starting takes tens of milliseconds (each worker loads its own copy of the pass code); each
- * worker holds a few MB plus the step times of its chunks while it computes. A funnel pays one message
+ * worker holds a few MB plus the step times of its chunks while it computes; the handle keeps the
+ * buffers it merges step times into (8 bytes per step time) until `close()`. A funnel pays one message
  * round trip per worker (well under a millisecond) and the merge (one copy of the step times).
  *
  * @param options - Threads (default 2), the smallest part worth a thread, and the stall timeout.
