@@ -1,7 +1,7 @@
 import { fail } from '../errors/FunnelError.js';
 import { deepFreeze } from '../internal/freeze.js';
 import { scaleOf } from '../internal/money.js';
-import { DAY_MS, toEpochMs } from '../internal/time.js';
+import { DAY_MS, periodBounds, toEpochMs } from '../internal/time.js';
 import { DEAL_LOST, DEAL_OPEN, DEAL_WON, type DealTable } from '../io/dealTable.js';
 import { dealTableAsOf } from '../io/dealTableAsOf.js';
 import { groupDeals, type DealGroupBy } from '../io/groupDeals.js';
@@ -235,11 +235,7 @@ function decompose(a: VelocityFactors, b: VelocityFactors, method: 'log' | 'sequ
 }
 
 function periodOf(p: Period, name: string): [number, number] {
-  if (typeof p !== 'object' || p === null) fail('INVALID_OPTION', 'a period { from, to }', p, ['options', name]);
-  const from = toEpochMs(p.from, ['options', name, 'from']);
-  const to = toEpochMs(p.to, ['options', name, 'to']);
-  if (from > to) fail('INVALID_OPTION', `${name}.from ≤ ${name}.to`, p.from, ['options', name, 'from']);
-  return [from, to];
+  return periodBounds(p, ['options', name]);
 }
 
 /**
