@@ -197,11 +197,17 @@ function reserveUnits(units: Units, more: number): void {
   units.keys = k;
 }
 
+/**
+ * The result. The offsets are cut to `unitCount + 1` without a copy (a view) when at most a quarter of
+ * their capacity is unused — the usual case, the first guess being one unit per 8 events — else copied
+ * so that a log does not keep a mostly empty buffer alive; the keys (read once by the caller) are a view.
+ */
 function finish(units: Units, n: number, time: Float64Array, action: Uint16Array, order: Int32Array | null): GroupedEvents {
   const unitCount = units.count;
-  const offsets = units.offsets.length === unitCount + 1 ? units.offsets : units.offsets.slice(0, unitCount + 1);
+  const cut = units.offsets.length - (unitCount + 1) <= unitCount >>> 2;
+  const offsets = cut ? units.offsets.subarray(0, unitCount + 1) : units.offsets.slice(0, unitCount + 1);
   offsets[unitCount] = n;
-  const keyIndex = units.keys.length === unitCount ? units.keys : units.keys.slice(0, unitCount);
+  const keyIndex = units.keys.subarray(0, unitCount);
   return { offsets, unitCount, keyIndex, time, action, order };
 }
 
@@ -249,12 +255,17 @@ function groupAscending(keys: Int32Array, n: number, min: number, flip: number, 
 }
 
 /**
- * Low key bits ≤ 16 and no row order: the scatter writes each event's time into the output time
- * column, its low key into the output action column (overwritten later) and its action code into a
- * narrow scratch column (1 byte per event when the codes fit, else 2) — three write streams per bucket
- * and no other column of the input's size. Per bucket, one counting pass on the low key moves the
- * events into scratch in key order, the count table's non-empty slots are the units, and the copy
- * back into place writes the action codes and checks each unit's time order.
+ * Low key bits ≤ 16 and no row order. The result columns are allocated `gap` (the largest bucket's
+ * size) entries longer than `n`, and the scatter writes bucket `[s, e)` at `[s + gap, e + gap)`:
+ * each event's time into the result's time column, its low key into the result's action column and
+ * its action code into a narrow scratch column (1 byte per event when the codes fit, else 2) — three
+ * write streams per bucket and no other column of the input's size. Then, bucket by bucket in
+ * ascending order, one counting pass on the low key gives the units (the count table's non-empty
+ * slots) and their final positions, and one pass moves each event from `p + gap` straight to its final
+ * place in `[s, e)`: that range never overlaps the bucket's own source (`e − s ≤ gap`) nor any later
+ * bucket's (which starts at or after `e + gap`), so no bucket-sized scratch and no copy back are
+ * needed. A read-only pass over `[s, e)` then checks each unit's time order. The result is the first
+ * `n` entries of the two columns.
  */
 function groupNarrow(
   keys: Int32Array,
@@ -269,19 +280,20 @@ function groupNarrow(
   buckets: number,
   maxBucket: number,
 ): GroupedEvents | null {
-  const oTime = new Float64Array(n);
-  const oAction = new Uint16Array(n);
+  const gap = maxBucket;
+  const oTime = new Float64Array(n + gap);
+  const oAction = new Uint16Array(n + gap);
   const codes: ActionCodeArray = actionLimit <= 256 ? new Uint8Array(n) : new Uint16Array(n);
-  const ok = scatterNarrow(keys, n, min, flip, time, action, actionLimit, loBits, start.slice(0, buckets), oTime, oAction, codes);
+  const ok = scatterNarrow(keys, n, min, flip, time, action, actionLimit, loBits, start.slice(0, buckets), oTime.subarray(gap), oAction.subarray(gap), codes);
   if (!ok) return null;
   const digits = 1 << loBits;
-  const bucket: NarrowBucket = { codes, time: oTime, action: oAction, count: new Int32Array(digits), t: new Float64Array(maxBucket), a: new Uint16Array(maxBucket), units: newUnits(n), sc: newScratch(0) };
+  const bucket: NarrowBucket = { codes, time: oTime, action: oAction, gap, count: new Int32Array(digits), units: newUnits(n), sc: newScratch(0) };
   for (let b = 0; b < buckets; b++) {
     const s = start[b] as number;
     const e = start[b + 1] as number;
     if (e > s) sortNarrowBucket(bucket, s, e, b * digits, digits);
   }
-  return finish(bucket.units, n, oTime, oAction, null);
+  return finish(bucket.units, n, oTime.subarray(0, n), oAction.subarray(0, n), null);
 }
 
 /** The scatter of {@link groupNarrow}; returns whether every time and code passed the checks. */
@@ -320,34 +332,35 @@ function scatterNarrow(
 interface NarrowBucket {
   /** Action codes by scattered position. */
   readonly codes: ActionCodeArray;
-  /** Times: scattered, then sorted in place. */
+  /** Times: scattered at `p + gap`, then moved to their final place `[0, n)`. */
   readonly time: Float64Array;
-  /** Low keys by scattered position, then the sorted action codes. */
+  /** Low keys at scattered position `p + gap`, then the final action codes at `[0, n)`. */
   readonly action: Uint16Array;
+  /** How far after its final range each bucket was scattered (the largest bucket's size). */
+  readonly gap: number;
   /** Per low-key counts, zero between buckets. */
   readonly count: Int32Array;
-  readonly t: Float64Array;
-  readonly a: Uint16Array;
   readonly units: Units;
   readonly sc: Scratch;
 }
 
 /**
- * One bucket `[s, e)` of the narrow path (keys `high + low`): counting sort by the low key, units,
- * copy back with the time check. Each loop is a function of its own, so that a loop V8 compiles on
- * the fly (on-stack replacement, in the first bucket) never carries code after it that had not run
- * yet — such code would send every later bucket back to the interpreter.
+ * One bucket `[s, e)` of the narrow path (keys `high + low`): counting sort by the low key from
+ * `[s + gap, e + gap)` into `[s, e)`, units, time check. Each loop is a function of its own, so that
+ * a loop V8 compiles on the fly (on-stack replacement, in the first bucket) never carries code after
+ * it that had not run yet — such code would send every later bucket back to the interpreter.
  */
 function sortNarrowBucket(bk: NarrowBucket, s: number, e: number, high: number, digits: number): void {
   const units = bk.units;
-  countLowKeys(bk.action, s, e, bk.count);
+  const gap = bk.gap;
+  countLowKeys(bk.action, s + gap, e + gap, bk.count);
   reserveUnits(units, Math.min(e - s, digits));
   const u0 = units.count;
   const uc = unitsFromCounts(bk.count, digits, s, high, units.offsets, units.keys, u0);
   units.count = uc;
-  moveByLowKey(bk.action, bk.time, bk.codes, bk.count, s, e, bk.t, bk.a);
+  moveByLowKey(bk.action, bk.time, bk.codes, bk.count, s, e, gap);
   clearCounts(bk.count, units.keys, u0, uc, high);
-  copyBackChecked(bk, s, e, units.offsets, u0, uc);
+  fixUnitTimeOrder(bk.time, bk.action, s, e, units.offsets, u0, uc, bk.sc);
 }
 
 function countLowKeys(key: Uint16Array, s: number, e: number, count: Int32Array): void {
@@ -357,30 +370,31 @@ function countLowKeys(key: Uint16Array, s: number, e: number, count: Int32Array)
   }
 }
 
-/** The non-empty digits, in order, are the bucket's units; their counts become start positions. Returns the new unit count. */
+/** The non-empty digits, in order, are the bucket's units; their counts become their first positions (from `s`). Returns the new unit count. */
 function unitsFromCounts(count: Int32Array, digits: number, s: number, high: number, offsets: Int32Array, unitKeys: Uint32Array, u0: number): number {
   let uc = u0;
-  let acc = 0;
+  let at = s;
   for (let d = 0; d < digits; d++) {
     const c = count[d] as number;
     if (c !== 0) {
-      offsets[uc] = s + acc;
+      offsets[uc] = at;
       unitKeys[uc] = high + d;
       uc++;
-      count[d] = acc;
-      acc += c;
+      count[d] = at;
+      at += c;
     }
   }
   return uc;
 }
 
-function moveByLowKey(key: Uint16Array, time: Float64Array, codes: ActionCodeArray, count: Int32Array, s: number, e: number, sT: Float64Array, sA: Uint16Array): void {
+/** Moves `[s + gap, e + gap)` (low key in `action`, time) and `codes[s, e)` to their key-sorted places in `[s, e)`. */
+function moveByLowKey(action: Uint16Array, time: Float64Array, codes: ActionCodeArray, count: Int32Array, s: number, e: number, gap: number): void {
   for (let p = s; p < e; p++) {
-    const d = key[p] as number;
+    const d = action[p + gap] as number;
     const at = count[d] as number;
     count[d] = at + 1;
-    sT[at] = time[p] as number;
-    sA[at] = codes[p] as number;
+    time[at] = time[p + gap] as number;
+    action[at] = codes[p] as number;
   }
 }
 
@@ -389,34 +403,26 @@ function clearCounts(count: Int32Array, unitKeys: Uint32Array, u0: number, uc: n
 }
 
 /**
- * Copies the key-sorted scratch back to `[s, e)`; a unit whose times go down gets sorted. The last
- * unit is closed inside the loop too (at `j = len`), so nothing runs after the loop.
+ * Checks the time order of units `u0 … uc − 1` (positions `[s, e)`); a unit whose times go down gets
+ * sorted. The last unit is closed inside the loop (at `p = e`), so nothing runs after the loop.
  */
-function copyBackChecked(bk: NarrowBucket, s: number, e: number, offsets: Int32Array, u0: number, uc: number): void {
-  const time = bk.time;
-  const action = bk.action;
-  const sT = bk.t;
-  const sA = bk.a;
-  const sc = bk.sc;
-  const len = e - s;
+function fixUnitTimeOrder(time: Float64Array, action: Uint16Array, s: number, e: number, offsets: Int32Array, u0: number, uc: number, sc: Scratch): void {
   let u = u0;
-  let next = 0;
+  let next = s;
   let ua = s;
   let prevT = 0;
   let disordered = false;
-  for (let j = 0; j <= len; j++) {
-    if (j === next) {
-      if (disordered) sortUnitByTime(ua, s + j, time, action, null, sc);
-      if (j === len) break;
+  for (let p = s; p <= e; p++) {
+    if (p === next) {
+      if (disordered) sortUnitByTime(ua, p, time, action, null, sc);
+      if (p === e) break;
       disordered = false;
-      ua = s + j;
+      ua = p;
       u++;
-      next = u < uc ? (offsets[u] as number) - s : len;
+      next = u < uc ? (offsets[u] as number) : e;
       prevT = -Infinity;
     }
-    const t = sT[j] as number;
-    time[s + j] = t;
-    action[s + j] = sA[j] as number;
+    const t = time[p] as number;
     if (t < prevT) disordered = true;
     prevT = t;
   }

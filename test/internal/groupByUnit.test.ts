@@ -126,4 +126,36 @@ describe('groupEvents (two-level radix grouping) against a naive reference', () 
       if (needOrder) expect(got2.order).toEqual(sortedRef.order);
     }
   });
+
+  it.each([
+    ['the first bucket', 0],
+    ['a middle bucket', 2],
+    ['the last bucket', 3],
+  ])('one bucket holding most events (%s): each bucket moves from its scattered range to its final one without overlap', (_name, big) => {
+    // 50k events → 4 buckets of the key range [0, 131072) (low keys of 15 bits: the narrow path); 85 % of
+    // the events fall in one bucket, so the scattered ranges sit as far after the final ones as that
+    // bucket is long; times mostly ascending with late arrivals, so most units need no re-sort
+    const rng = createRng(10 + big);
+    const n = 50_000;
+    const keys: number[] = [];
+    const time: number[] = [];
+    const action: number[] = [];
+    let t = 0;
+    for (let i = 0; i < n; i++) {
+      const b = rng() < 0.85 ? big : Math.floor(rng() * 4);
+      keys.push(b * 32_768 + Math.floor(rng() * 3000) * 10 + (i === 0 ? 0 : 1));
+      t += Math.floor(rng() * 3);
+      time.push(rng() < 0.02 ? t - Math.floor(rng() * 400) : t);
+      action.push(Math.floor(rng() * 9));
+    }
+    keys[1] = 131_071; // the full range, whatever the draw
+    const ref = reference(keys, time, action);
+    const got = grouped(keys, time, action, false);
+    expect(got.time.length).toBe(n);
+    expect(got.action.length).toBe(n);
+    expect(got.unitKeys).toEqual(ref.unitKeys);
+    expect(got.offsets).toEqual(ref.offsets);
+    expect(got.time).toEqual(ref.time);
+    expect(got.action).toEqual(ref.action);
+  });
 });
