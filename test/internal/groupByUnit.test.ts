@@ -158,4 +158,43 @@ describe('groupEvents (two-level radix grouping) against a naive reference', () 
     expect(got.time).toEqual(ref.time);
     expect(got.action).toEqual(ref.action);
   });
+
+  it('a log past 2^22 events (the larger buckets of big logs) gives the layout it was built from', () => {
+    // 2^22 + 1000 events, unit u (id 7u + 3) holds events r = 0, 1, … at times 10r + u % 5 (distinct within a
+    // unit, so the expected layout is unique); rows arrive round-robin over the units, and one row in 97
+    // swaps with its unit's next event (those units arrive out of time order)
+    const n = (1 << 22) + 1000;
+    const units = 524_288;
+    const ids = new Int32Array(n);
+    const time = new Float64Array(n);
+    const action = new Uint8Array(n);
+    for (let j = 0; j < n; j++) {
+      const u = j % units;
+      const r = Math.floor(j / units);
+      ids[j] = 7 * u + 3;
+      time[j] = 10 * r + (u % 5);
+      action[j] = (u + 3 * r) % 11;
+    }
+    for (let j = 0; j + units < n; j++) {
+      if ((Math.imul(j, 0x9e3779b1) >>> 0) % 97 !== 0) continue;
+      const k = j + units;
+      [time[j], time[k]] = [time[k] as number, time[j] as number];
+      [action[j], action[k]] = [action[k] as number, action[j] as number];
+    }
+    const min = 3;
+    const offsetsFromMin = Int32Array.from(ids, (v) => v - min);
+    const g = groupEvents(offsetsFromMin, n, 0, 7 * (units - 1) + 1, 0, time, action, false, 11);
+    if (g === null) throw new Error('rejected');
+    expect(g.unitCount).toBe(units);
+    expect(g.time.length).toBe(n);
+    let bad = 0;
+    let p = 0;
+    for (let u = 0; u < units; u++) {
+      const count = Math.floor((n - 1 - u) / units) + 1;
+      if (g.keyIndex[u] !== 7 * u || g.offsets[u] !== p) bad++;
+      for (let r = 0; r < count; r++, p++) if (g.time[p] !== 10 * r + (u % 5) || g.action[p] !== (u + 3 * r) % 11) bad++;
+    }
+    expect(g.offsets[units]).toBe(n);
+    expect(bad).toBe(0);
+  });
 });
