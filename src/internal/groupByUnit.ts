@@ -13,8 +13,10 @@ export interface GroupedEvents {
   readonly offsets: Int32Array;
   /** The number of distinct units. */
   readonly unitCount: number;
-  /** For each dense unit id, its integer key minus `min` (ascending). */
+  /** For each dense unit id, its integer key minus {@link GroupedEvents.origin} (ascending). */
   readonly keyIndex: Uint32Array;
+  /** The key of `keyIndex` 0: the `min` given to {@link groupEvents}; for {@link groupInt32Events} at most the smallest `id ^ flip`. */
+  readonly origin: number;
   /** Times by sorted position. */
   readonly time: Float64Array;
   /** Action codes by sorted position. */
@@ -95,9 +97,8 @@ export function groupEvents(
   needOrder: boolean,
   actionLimit = 65536,
 ): GroupedEvents | null {
-  const bits = range <= 1 ? 0 : 32 - Math.clz32(range - 1);
-  const wanted = n <= BUCKET_EVENTS ? 0 : Math.round(Math.log2(n / (n >= BIG_LOG_EVENTS ? BIG_BUCKET_EVENTS : BUCKET_EVENTS)));
-  const hiBits = Math.min(bits, MAX_HIGH_BITS, wanted);
+  const bits = bitsFor(range);
+  const hiBits = Math.min(bits, wantedHighBits(n));
   const loBits = bits - hiBits;
   const hiShift = loBits === 32 ? 0 : loBits;
   const hiMask = hiBits === 0 ? 0 : (1 << hiBits) - 1;
@@ -184,7 +185,110 @@ export function groupEvents(
     if (e - s > 1 && passes > 0) sortBucketByKey(s, e, passes, digitBits, sTime, sKey, sAction, order, scratch);
     if (e > s) collectUnits(s, e, b * 2 ** loBits, sTime, sKey, sAction, order, units, scratch);
   }
-  return finish(units, n, sTime, sAction, order);
+  return finish(units, n, min, sTime, sAction, order);
+}
+
+/** The bits of the keys `0 … range − 1`. */
+function bitsFor(range: number): number {
+  return range <= 1 ? 0 : 32 - Math.clz32(range - 1);
+}
+
+/** How many high key bits pick the bucket for `n` events, given enough key bits (see {@link BUCKET_EVENTS}). */
+function wantedHighBits(n: number): number {
+  if (n <= BUCKET_EVENTS) return 0;
+  return Math.min(MAX_HIGH_BITS, Math.round(Math.log2(n / (n >= BIG_LOG_EVENTS ? BIG_BUCKET_EVENTS : BUCKET_EVENTS))));
+}
+
+/** Ids read to guess the spread of ids before the pass that finds their range. */
+const SAMPLE_IDS = 1024;
+
+/**
+ * {@link groupEvents} for 32-bit ids whose range is not known yet (`keys` as there, with `min` and
+ * `range` unknown). One pass finds the smallest and largest `id ^ flip`, whether they ascend, and —
+ * in the same pass — the bucket histogram of the narrow path, with buckets `2^shift` ids wide counted
+ * from an `origin`: both guessed from a strided sample of {@link SAMPLE_IDS} ids, the histogram table
+ * spanning three times the sample's spread (one spread of margin on either side). This saves the
+ * separate pass over the ids that finding the range would otherwise cost. When an id falls outside the
+ * table, or the guessed buckets do not suit the narrow path (row order wanted, more than 16 low bits,
+ * a too sparse count table), it falls back to {@link groupEvents} with the range just found (one more
+ * pass over the ids). Bucket boundaries never change the result, only its speed. The unit keys are
+ * `keyIndex + origin` (`origin` is returned; at most the smallest `id ^ flip`). @internal
+ */
+export function groupInt32Events(
+  keys: Int32Array,
+  n: number,
+  flip: number,
+  time: Float64Array,
+  action: ActionCodeArray,
+  needOrder: boolean,
+  actionLimit = 65536,
+): GroupedEvents | null {
+  if (n === 0) return groupAscending(keys, 0, 0, flip, time, action, needOrder, actionLimit);
+  const step = Math.max(1, Math.floor(n / SAMPLE_IDS));
+  let sMin = 2147483647;
+  let sMax = -2147483648;
+  for (let i = 0; i < n; i += step) {
+    const v = (keys[i] as number) ^ flip;
+    if (v < sMin) sMin = v;
+    if (v > sMax) sMax = v;
+  }
+  const spread = sMax - sMin + 1;
+  const shift = Math.max(0, bitsFor(spread) - wantedHighBits(n));
+  const width = 2 ** shift;
+  const origin = Math.max(-2147483648, sMin - spread) | 0;
+  const span = Math.floor((Math.min(2147483647, sMax + spread) - origin) / width) + 1;
+  // no histogram (limit 0) when the narrow path is out of reach anyway (row order wanted, more than 16
+  // low bits) or when an id below `origin` could wrap into the table (see scanIds)
+  const narrow = !needOrder && shift <= 16 && span * width <= 2147483648 - Math.max(0, origin);
+  const size = narrow ? span : 0;
+  const table = new Int32Array(size);
+  const scan = scanIds(keys, n, flip, origin, shift, size * width, table);
+  const min = scan[0] as number;
+  const max = scan[1] as number;
+  if (scan[2] === 1) return groupAscending(keys, n, min, flip, time, action, needOrder, actionLimit);
+  if (narrow && scan[3] === 0) {
+    const hLo = Math.floor((min - origin) / width);
+    const buckets = Math.floor((max - origin) / width) - hLo + 1;
+    if (width <= (4 * n) / buckets + 4096) {
+      const start = new Int32Array(buckets + 1);
+      let maxBucket = 0;
+      for (let b = 0; b < buckets; b++) {
+        const c = table[hLo + b] as number;
+        if (c > maxBucket) maxBucket = c;
+        start[b + 1] = (start[b] as number) + c;
+      }
+      return groupNarrow(keys, n, (origin + hLo * width) | 0, flip, time, action, actionLimit, shift, start, buckets, maxBucket);
+    }
+  }
+  return groupEvents(keys, n, min, max - min + 1, flip, time, action, needOrder, actionLimit);
+}
+
+/**
+ * The pass of {@link groupInt32Events}: `[min, max, ascending (1/0), outside (1/0)]` of `v = id ^ flip`,
+ * and `table[(v − origin) >>> shift]` counts for `0 ≤ v − origin < limit` ("outside" when any is not).
+ * The test is one unsigned compare of `(v − origin) >>> 0`: an id below `origin` wraps to at least
+ * `2^31 − max(0, origin)`, which the caller keeps at or above `limit`. The descent flag is accumulated
+ * without a branch (on unsorted ids a branch on it would be mispredicted about every other id).
+ */
+function scanIds(keys: Int32Array, n: number, flip: number, origin: number, shift: number, limit: number, table: Int32Array): Float64Array {
+  let min = 2147483647;
+  let max = -2147483648;
+  let prev = -2147483648;
+  let descents = 0;
+  let outside = 0;
+  for (let i = 0; i < n; i++) {
+    const v = (keys[i] as number) ^ flip;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    descents |= +(v < prev);
+    prev = v;
+    const o = (v - origin) >>> 0;
+    if (o < limit) {
+      const h = o >>> shift;
+      table[h] = (table[h] as number) + 1;
+    } else outside = 1;
+  }
+  return Float64Array.of(min, max, descents === 0 ? 1 : 0, outside);
 }
 
 function newScratch(len: number): Scratch {
@@ -214,13 +318,13 @@ function reserveUnits(units: Units, more: number): void {
  * their capacity is unused — the usual case, the first guess being one unit per 8 events — else copied
  * so that a log does not keep a mostly empty buffer alive; the keys (read once by the caller) are a view.
  */
-function finish(units: Units, n: number, time: Float64Array, action: Uint16Array, order: Int32Array | null): GroupedEvents {
+function finish(units: Units, n: number, origin: number, time: Float64Array, action: Uint16Array, order: Int32Array | null): GroupedEvents {
   const unitCount = units.count;
   const cut = units.offsets.length - (unitCount + 1) <= unitCount >>> 2;
   const offsets = cut ? units.offsets.subarray(0, unitCount + 1) : units.offsets.slice(0, unitCount + 1);
   offsets[unitCount] = n;
   const keyIndex = units.keys.subarray(0, unitCount);
-  return { offsets, unitCount, keyIndex, time, action, order };
+  return { offsets, unitCount, keyIndex, origin, time, action, order };
 }
 
 /** Keys already ascending: copy (and check) the columns, record the units, fix each unit's time order. */
@@ -263,7 +367,7 @@ function groupAscending(keys: Int32Array, n: number, min: number, flip: number, 
     prevT = t;
   }
   if (disordered) sortUnitByTime(u0, n, oTime, oAction, order, sc);
-  return finish(units, n, oTime, oAction, order);
+  return finish(units, n, min, oTime, oAction, order);
 }
 
 /**
@@ -305,7 +409,7 @@ function groupNarrow(
     const e = start[b + 1] as number;
     if (e > s) sortNarrowBucket(bucket, s, e, b * digits, digits);
   }
-  return finish(bucket.units, n, oTime.subarray(0, n), oAction.subarray(0, n), null);
+  return finish(bucket.units, n, min, oTime.subarray(0, n), oAction.subarray(0, n), null);
 }
 
 /** The scatter of {@link groupNarrow}; returns whether every time and code passed the checks. */

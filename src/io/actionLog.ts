@@ -1,5 +1,5 @@
 import { fail } from '../errors/FunnelError.js';
-import { type ActionCodeArray, groupEvents } from '../internal/groupByUnit.js';
+import { type ActionCodeArray, groupEvents, groupInt32Events } from '../internal/groupByUnit.js';
 
 /**
  * A property value in an {@link ActionLog}: a string, a number, or `null` (missing).
@@ -148,8 +148,9 @@ function lengthMismatch(len: number, n: number): string {
 
 /**
  * Unit keys as the grouping reads them: an `Int32Array` whose values `v` give the keys
- * `((v ^ flip) - min) >>> 0` in `[0, range)`, `range ≤ 2^32`; the key of a unit is `names[key]`, or
- * `key + base` when `names` is `null`.
+ * `((v ^ flip) - min) >>> 0` in `[0, range)`, `range ≤ 2^32`, or `range` −1 when the grouping finds
+ * the range itself (32-bit ids); the key of a unit is `names[key]` (`min` 0), or `key + origin + base`
+ * when `names` is `null` (`origin`: the grouping's, `min` when given).
  */
 interface UnitKeys {
   readonly ids: Int32Array;
@@ -165,17 +166,13 @@ function denseUnits(ids: Int32Array, names: ArrayLike<string | number>): UnitKey
   return { ids, flip: 0, min: 0, range: names.length, base: 0, names };
 }
 
-/** 32-bit ids (signed, or unsigned read through an `Int32Array` view with `flip = SIGN`). */
+/**
+ * 32-bit ids (signed, or unsigned read through an `Int32Array` view with `flip = SIGN`); their range
+ * is found by the grouping pass itself (`range` −1).
+ */
 function int32Units(ids: Int32Array, n: number, flip: number): UnitKeys {
-  let min = 2147483647;
-  let max = -2147483648;
-  for (let i = 0; i < n; i++) {
-    const v = (ids[i] as number) ^ flip;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
   if (n === 0) return denseUnits(ids, []);
-  return { ids, flip, min, range: max - min + 1, base: flip === 0 ? min : min + 2147483648, names: null };
+  return { ids, flip, min: 0, range: -1, base: flip === 0 ? 0 : 2147483648, names: null };
 }
 
 /**
@@ -217,14 +214,15 @@ function build(
   onInvalid: () => never,
 ): ActionLog {
   const propNames = properties === undefined ? [] : Object.keys(properties);
-  const g = groupEvents(units.ids, n, units.min, units.range, units.flip, time, actionCodes, propNames.length > 0, actionLimit);
+  const needOrder = propNames.length > 0;
+  const g = units.range < 0 ? groupInt32Events(units.ids, n, units.flip, time, actionCodes, needOrder, actionLimit) : groupEvents(units.ids, n, units.min, units.range, units.flip, time, actionCodes, needOrder, actionLimit);
   if (g === null) onInvalid();
   const unitCount = g.unitCount;
   const unitKeys = new Array<string | number>(unitCount);
   const keyIndex = g.keyIndex;
   const names = units.names;
   if (names === null) {
-    const base = units.base;
+    const base = units.base + g.origin;
     for (let u = 0; u < unitCount; u++) unitKeys[u] = (keyIndex[u] as number) + base;
   } else {
     for (let u = 0; u < unitCount; u++) unitKeys[u] = names[keyIndex[u] as number] as string | number;
