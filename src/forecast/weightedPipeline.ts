@@ -1,5 +1,6 @@
 import { fail } from '../errors/FunnelError.js';
 import { Decimal } from '../internal/decimal.js';
+import { sumByCell, sumByCellAsOf } from '../internal/openCells.js';
 import type { DealTable } from '../io/dealTable.js';
 import { groupDeals, type DealGroupBy } from '../io/groupDeals.js';
 import type { Money } from '../model/money.js';
@@ -224,51 +225,6 @@ const FAST_MAX_OWN = 256;
 const FAST_MAX_BUCKETS = 1 << 20;
 
 /**
- * The hot loop of {@link accumulateFast} when no open deal has its own probability (or they are
- * ignored): per open deal, its amount is added to the bucket (x, currency, stage), where x is the
- * deal's segment index + 1 when `bySegment`, else 0 (grouping by stage or not at all needs no more:
- * the stage is in the bucket). Deals without an amount are counted per (x, stage). Top-level and
- * without closures, objects or per-deal allocations, so V8 keeps one optimised, monomorphic loop;
- * reads the open deals' contiguous columns ({@link DealTable.openStage} and its siblings), so the
- * pass is sequential; `createdAt` is read only when `check` (an as-of time before the table's last
- * event), the segments only when `bySegment`. Returns Σ|amount| (the exactness bound of the double sums).
- */
-function sumByStage(
-  open: Int32Array,
-  check: boolean,
-  createdAt: Float64Array,
-  now: number,
-  openStage: Int32Array,
-  bySegment: boolean,
-  openSegment: Int32Array,
-  openCurrency: Int32Array,
-  openAmount: Float64Array,
-  C: number,
-  S: number,
-  sum: Float64Array,
-  count: Float64Array,
-  noAmount: Float64Array,
-): number {
-  let abs = 0;
-  for (let j = 0; j < open.length; j++) {
-    if (check && (createdAt[open[j] as number] as number) > now) continue;
-    const x = bySegment ? (openSegment[j] as number) + 1 : 0;
-    const s = openStage[j] as number;
-    const c = openCurrency[j] as number;
-    const m = openAmount[j] as number;
-    if (c < 0 || m !== m) {
-      noAmount[x * S + s] = (noAmount[x * S + s] as number) + 1;
-      continue;
-    }
-    const b = (x * C + c) * S + s;
-    sum[b] = (sum[b] as number) + m;
-    count[b] = (count[b] as number) + 1;
-    abs += Math.abs(m);
-  }
-  return abs;
-}
-
-/**
  * The hot loop of {@link accumulateFast} when some open deals have their own probability
  * ({@link DealTable.openDealProbability}): as {@link sumByStage}, with `P = S + distinct own
  * probabilities` buckets per (raw group, currency): bucket `s < S` for the deals that take stage `s`'s
@@ -365,21 +321,33 @@ function accumulateFast(table: DealTable, now: number, stageP: ReadonlyArray<num
   let abs: number;
   const ownValues: number[] = [];
   if (own.length === 0) {
-    // buckets (x, currency, stage), then folded into the raw groups' (r, currency, stage) buckets
+    // every open deal's amount in its (x, currency slot, stage) bucket (see sumByCell), then folded into
+    // the raw groups' (r, currency, stage) buckets; slot 0 holds the deals without an amount
+    if (table.openAmountAbsSum > Number.MAX_SAFE_INTEGER) return null;
+    abs = 0;
     const X = groupBy === 'segment' ? R : 1;
-    const sumX = new Float64Array(X * C * S);
-    const countX = new Float64Array(X * C * S);
-    const noAmountX = new Float64Array(X * S);
-    abs = sumByStage(open, check, createdAt, now, table.openStage, groupBy === 'segment', table.openSegment, table.openCurrencyIndex, table.openAmountMinor, C, S, sumX, countX, noAmountX);
+    const K = (C + 1) * S;
+    const lanes = check ? 1 : 4;
+    const lane = X * K;
+    const sumX = new Float64Array(lanes * lane);
+    const countX = new Float64Array(lanes * lane);
+    if (check) sumByCellAsOf(open, createdAt, now, table.openCell, table.openAmountMinor, groupBy === 'segment', table.openSegment, K, sumX, countX);
+    else sumByCell(table.openCell, table.openAmountMinor, groupBy === 'segment', table.openSegment, K, lane, sumX, countX);
     sum = new Float64Array(R * C * P);
     count = new Float64Array(R * C * P);
-    for (let x = 0; x < X; x++) {
-      for (let st = 0; st < S; st++) {
-        const r = groupBy === 'stage' ? st : x;
-        noAmount[r] = (noAmount[r] as number) + (noAmountX[x * S + st] as number);
-        for (let c = 0; c < C; c++) {
-          sum[(r * C + c) * S + st] = (sum[(r * C + c) * S + st] as number) + (sumX[(x * C + c) * S + st] as number);
-          count[(r * C + c) * S + st] = (count[(r * C + c) * S + st] as number) + (countX[(x * C + c) * S + st] as number);
+    for (let l = 0; l < lanes; l++) {
+      for (let x = 0; x < X; x++) {
+        for (let st = 0; st < S; st++) {
+          const r = groupBy === 'stage' ? st : x;
+          const base = l * lane + x * K + st;
+          noAmount[r] = (noAmount[r] as number) + (countX[base] as number);
+          for (let c = 0; c < C; c++) {
+            const b = base + (c + 1) * S;
+            const n = countX[b] as number;
+            if (n === 0) continue;
+            sum[(r * C + c) * S + st] = (sum[(r * C + c) * S + st] as number) + (sumX[b] as number);
+            count[(r * C + c) * S + st] = (count[(r * C + c) * S + st] as number) + n;
+          }
         }
       }
     }

@@ -49,10 +49,10 @@ export const DEAL_LOST = 2;
  * The history of deal `i` is the rows `histStart[i] .. histStart[i+1] - 1`; the first row is
  * usually the creation (`histFrom = -1`). Treat every array as read-only: analyses share them.
  *
- * The last twelve members are **derived** from the others when the table is built (by every builder,
+ * The last fourteen members are **derived** from the others when the table is built (by every builder,
  * {@link dealTableAsOf} included), in one pass over the deals and their history rows (plus one over the
- * stays): the open-deal index, the open deals' own probabilities and their stage, currency, amount and
- * segment stored contiguously, each deal's terminal stage, the end of
+ * stays): the open-deal index, the open deals' own probabilities and their stage, currency, amount,
+ * segment and (currency, stage) cell stored contiguously with the bound Σ|amount| of their sums, each deal's terminal stage, the end of
  * each stay, the stays per stage (counts, durations of the ended ones, starts of the running ones) and
  * the table's last event. Analyses read
  * them instead of re-deriving them on every call; they are consistent with the base columns as long as
@@ -135,6 +135,20 @@ export interface DealTable {
   /** Derived at build, aligned with {@link DealTable.openDeals}: `segment[openDeals[j]]`. */
   readonly openSegment: Int32Array;
   /**
+   * Derived at build, aligned with {@link DealTable.openDeals}: the open deal's **(currency, stage)
+   * cell**, `slot × stages + stage`, where `slot` is the currency index + 1 when the deal has an amount
+   * (a currency and a finite amount) and 0 when it has none. With it, a sum of the open amounts per
+   * (currency, stage) is one indexed add per deal, with no test for a missing amount (its cell, slot 0,
+   * is simply not read as money).
+   */
+  readonly openCell: Int32Array;
+  /**
+   * Derived at build: Σ |amount| in minor units over the open deals that have an amount. While it is at
+   * most 2^53 − 1, every sum of open amounts taken as doubles, in any order and over any subset, is
+   * exact.
+   */
+  readonly openAmountAbsSum: number;
+  /**
    * Derived at build: each deal's **terminal stage** (stage index), how far it got on the path of
    * non-lost stages: for an open or won deal, the furthest (in funnel order) non-lost stage among its
    * current stage and its history rows' `to` stages; for a lost deal, its `lostAtStage` when that is a
@@ -172,7 +186,7 @@ export interface DealTable {
   readonly lastEventAt: number;
 }
 
-/** The derived part of a {@link DealTable} (see its last twelve members). @internal */
+/** The derived part of a {@link DealTable} (see its last fourteen members). @internal */
 export type DealTableDerived = Pick<
   DealTable,
   | 'openDeals'
@@ -181,6 +195,8 @@ export type DealTableDerived = Pick<
   | 'openCurrencyIndex'
   | 'openAmountMinor'
   | 'openSegment'
+  | 'openCell'
+  | 'openAmountAbsSum'
   | 'furthestStage'
   | 'histStayEnd'
   | 'stayCounts'
@@ -210,6 +226,8 @@ export function deriveDealColumns(
   const openCurrencyIndex = new Int32Array(nOpen);
   const openAmountMinor = new Float64Array(nOpen);
   const openSegment = new Int32Array(nOpen);
+  const openCell = new Int32Array(nOpen);
+  let openAmountAbsSum = 0;
   const furthestStage = new Int32Array(size);
   const histStayEnd = new Float64Array(histTo.length).fill(Number.NaN);
   const stayCounts = new Int32Array(2 * S);
@@ -225,6 +243,11 @@ export function deriveDealColumns(
       openCurrencyIndex[w] = t.currencyIndex[i] as number;
       openAmountMinor[w] = t.amountMinor[i] as number;
       openSegment[w] = t.segment[i] as number;
+      const ci = t.currencyIndex[i] as number;
+      const m = t.amountMinor[i] as number;
+      const has = ci >= 0 && Number.isFinite(m);
+      openCell[w] = (has ? ci + 1 : 0) * S + (stage[i] as number);
+      if (has) openAmountAbsSum += Math.abs(m);
       openDeals[w++] = i;
     }
     const c = createdAt[i] as number;
@@ -269,7 +292,7 @@ export function deriveDealColumns(
     }
   }
   const { stayDurations, runningStayStarts } = groupStays(stayCounts, histTo, histAt, histStayEnd);
-  return { openDeals, openDealProbability: withP === 0 ? new Float64Array(0) : openP, openStage, openCurrencyIndex, openAmountMinor, openSegment, furthestStage, histStayEnd, stayCounts, stayDurations, runningStayStarts, lastEventAt: last };
+  return { openDeals, openDealProbability: withP === 0 ? new Float64Array(0) : openP, openStage, openCurrencyIndex, openAmountMinor, openSegment, openCell, openAmountAbsSum, furthestStage, histStayEnd, stayCounts, stayDurations, runningStayStarts, lastEventAt: last };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { Decimal } from '../internal/decimal.js';
 import { deepFreeze } from '../internal/freeze.js';
 import { formatDecimal, fromMinor, scaleOf } from '../internal/money.js';
+import { sumByCell } from '../internal/openCells.js';
 import { toEpochMs } from '../internal/time.js';
 import { DEAL_OPEN, type DealTable } from '../io/dealTable.js';
 import { groupDeals, type DealGroupBy } from '../io/groupDeals.js';
@@ -133,8 +134,10 @@ export function pipelineAt(table: DealTable, at: TimestampInput, options: Pipeli
     // fast path: every deal is in its current state; sum the open deals' amounts as doubles, exact
     // when their total absolute value stays below 2^53 minor units (else the general path below)
     const cells = moneyCells(cellCount, 0);
-    if (cells.num !== null && accumulateCurrent(table, C, counts, cells.num) <= Number.MAX_SAFE_INTEGER) money = cells;
-    else counts.fill(0);
+    if (cells.num !== null && table.openAmountAbsSum <= Number.MAX_SAFE_INTEGER) {
+      accumulateCurrent(table, C, counts, cells.num);
+      money = cells;
+    }
   }
   if (money === null) {
     const facts = tableFacts(table);
@@ -246,26 +249,30 @@ function accumulateOpen(
 }
 
 /**
- * The fast path of {@link pipelineAt}: the current state, no grouping. One pass over the open deals
- * ({@link DealTable.openDeals}, derived at build), summing amounts as doubles; returns Σ|amount| of the
- * deals summed, which bounds every cell (the sums are exact when it is at most 2^53 − 1).
+ * The fast path of {@link pipelineAt} (ungrouped, at or after the table's last event): the open deals'
+ * amounts and counts per (currency slot, stage) bucket by {@link sumByCell} over the contiguous columns
+ * {@link DealTable.openCell} and {@link DealTable.openAmountMinor}, folded into `counts[stage]` and the
+ * money cells `num[(stage × C + currency) × 2]` (sum) and `+ 1` (deals with an amount). The double sums
+ * are exact: the caller checks {@link DealTable.openAmountAbsSum} first.
  */
-function accumulateCurrent(table: DealTable, C: number, counts: Float64Array, num: Float64Array): number {
-  const { openDeals, stage, currencyIndex, amountMinor } = table;
-  const n = openDeals.length;
-  let abs = 0;
-  for (let j = 0; j < n; j++) {
-    const i = openDeals[j] as number;
-    const s = stage[i] as number;
-    counts[s] = (counts[s] as number) + 1;
-    const ci = currencyIndex[i] as number;
-    const amt = amountMinor[i] as number;
-    if (ci >= 0 && amt === amt) {
-      const m = (s * C + ci) * 2;
-      num[m] = (num[m] as number) + amt;
-      num[m + 1] = (num[m + 1] as number) + 1;
-      abs += amt < 0 ? -amt : amt;
+function accumulateCurrent(table: DealTable, C: number, counts: Float64Array, num: Float64Array): void {
+  const S = table.stageIds.length;
+  const K = (C + 1) * S;
+  const sum = new Float64Array(4 * K);
+  const count = new Float64Array(4 * K);
+  sumByCell(table.openCell, table.openAmountMinor, false, table.openSegment, K, K, sum, count);
+  for (let l = 0; l < 4; l++) {
+    for (let s = 0; s < S; s++) {
+      counts[s] = (counts[s] as number) + (count[l * K + s] as number);
+      for (let ci = 0; ci < C; ci++) {
+        const b = l * K + (ci + 1) * S + s;
+        const n = count[b] as number;
+        if (n === 0) continue;
+        counts[s] = (counts[s] as number) + n;
+        const m = (s * C + ci) * 2;
+        num[m] = (num[m] as number) + (sum[b] as number);
+        num[m + 1] = (num[m + 1] as number) + n;
+      }
     }
   }
-  return abs;
 }

@@ -139,6 +139,13 @@ describe('DealTable.openDealProbability and the open deals\' contiguous columns'
         expect(Array.from(t.openCurrencyIndex)).toEqual(through(t.currencyIndex));
         expect(Array.from(t.openAmountMinor)).toEqual(through(t.amountMinor));
         expect(Array.from(t.openSegment)).toEqual(through(t.segment));
+        // the (currency, stage) cell: currency slot 0 for a deal without an amount, else currency index + 1
+        const S = t.stageIds.length;
+        const has = (i: number): boolean => (t.currencyIndex[i] as number) >= 0 && Number.isFinite(t.amountMinor[i]);
+        expect(Array.from(t.openCell)).toEqual(Array.from(t.openDeals, (i) => (has(i) ? (t.currencyIndex[i] as number) + 1 : 0) * S + (t.stage[i] as number)));
+        let abs = 0;
+        for (const i of t.openDeals) if (has(i)) abs += Math.abs(t.amountMinor[i] as number);
+        expect(t.openAmountAbsSum).toBe(abs);
       };
       check(table);
       for (const at of instants(deals)) check(dealTableAsOf(table, at));
