@@ -81,10 +81,13 @@ interface Units {
  * Three ways, chosen by the data: keys already ascending (a log exported grouped by unit) → one copy
  * and the per-unit time check; keys whose low part fits 16 bits (ids spanning up to about 2^27) →
  * one scatter of the time, the low key (into the output action column) and the action code (into a
- * 1- or 2-byte scratch column), then per bucket one counting pass whose table also yields the units;
- * otherwise the general LSD path. Cost: two sequential passes over the keys, one scatter pass (11–12
- * bytes per event), then cache-local work per bucket; memory: the output columns plus 1–2 bytes per
- * event (2–4 on the general path, 4 more with the order) and small scratch buffers. @internal
+ * 1- or 2-byte scratch column), each bucket a largest-bucket gap after its final range, then per
+ * bucket one counting pass whose table also yields the units and one move straight into place (see
+ * {@link groupNarrow}); otherwise the general LSD path. Cost: one sequential pass over the keys here
+ * (plus the caller's, if it finds the range; {@link groupInt32Events} does both in one), one scatter
+ * pass (11–12 bytes per event), then cache-local work per bucket; memory: the output columns (a
+ * largest bucket longer, returned as views of the first `n` entries) plus 1–2 bytes per event (2–4 on
+ * the general path, 4 more with the order) and small scratch buffers. @internal
  */
 export function groupEvents(
   keys: Int32Array,

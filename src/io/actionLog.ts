@@ -516,17 +516,19 @@ function fromRows<R>(rows: ReadonlyArray<R>, accessors: ActionLogAccessors<R>): 
  * every event-funnel query reads.
  *
  * - `fromColumns(columns)`: the primary path. Integer unit ids (up to a 2^32 id range) are grouped
- *   with a two-level radix sort: one stable scatter of the time, action and low key bits into
- *   cache-sized buckets by the high key bits, then per bucket, while it is in cache, a counting pass
- *   on the low bits that also yields the unit boundaries, and one linear check of each unit's time
- *   order (the few units whose rows arrived out of time order get an insertion sort). Input already
- *   grouped by ascending unit id skips the scatter (one copy and the time check). A `Float64Array` of
- *   times and `Uint8Array`/`Uint16Array` action codes are checked inside the scatter pass; other column
- *   types are checked and converted first. Cost: O(n) — three sequential passes and one scattered
- *   pass, no hash maps, no comparator sorts; 10M events (1M units) take about 0.75 s of CPU on the
- *   shared 2-core VM (see the Performance guide), and the peak memory is the input columns plus about
- *   13 bytes per event (the result's 10 bytes per event and 8 per unit, a 1–2-byte code scratch column
- *   and small buffers). String unit ids and string action names are interned with a `Map` first
+ *   with a two-level radix sort: one pass over the ids finds their range and counts the events per
+ *   bucket (high key bits), one stable scatter writes the time, action and low key bits into those
+ *   cache-sized buckets, then per bucket, while it is in cache, a counting pass on the low bits that
+ *   also yields the unit boundaries moves each event straight to its final place, and one linear
+ *   check of each unit's time order follows (the few units whose rows arrived out of time order get
+ *   an insertion sort). Input already grouped by ascending unit id skips the scatter (one copy and
+ *   the time check). A `Float64Array` of times and `Uint8Array`/`Uint16Array` action codes are
+ *   checked inside the scatter pass; other column types are checked and converted first. Cost: O(n) —
+ *   two sequential passes and one scattered pass over the log, no hash maps, no comparator sorts;
+ *   10M events (1M units) take about 0.6–0.65 s of CPU in a fresh process on the shared 2-core VM
+ *   (see the Performance guide), and the peak memory is the input columns plus about 12 bytes per
+ *   event (the result's 10 bytes per event and 8 per unit, a 1–2-byte code scratch column and small
+ *   buffers). String unit ids and string action names are interned with a `Map` first
  *   (roughly 2–5× slower at millions of rows); integer ids spanning more than 2^32 are ranked through
  *   a `Set` and a `Map` (also slower).
  * - `fromRows(rows, accessors)`: a convenience that reads the rows once, calling each accessor once
