@@ -455,6 +455,14 @@ function posthogUnorderedUnit(log: ActionLog, q: CompiledQuery, ev: UnitEvents, 
     const s0 = ev.stepStart[e] as number;
     const s1 = ev.stepStart[e + 1] as number;
     if (s1 === s0) return;
+    // slide the window first: the queues hold only events inside the window of this event (PostHog pops
+    // the out-of-window events before it places the new one, so a stale event cannot steer the choice)
+    for (let k = 0; k < n; k++) {
+      while (qs.size(k) > 0 && t - (time[ev.pos[qs.front(k)] as number] as number) > window) {
+        qs.pop(k);
+        if (qs.size(k) === 0) completed--;
+      }
+    }
     // the step whose latest queued event is oldest (empty queue = oldest); ties: lowest step
     let chosen = ev.steps[s0] as number;
     let chosenT = qs.backTime(chosen, time, ev);
@@ -468,12 +476,6 @@ function posthogUnorderedUnit(log: ActionLog, q: CompiledQuery, ev: UnitEvents, 
     }
     if (qs.size(chosen) === 0) completed++;
     qs.push(chosen, e);
-    for (let k = 0; k < n; k++) {
-      while (qs.size(k) > 0 && t - (time[ev.pos[qs.front(k)] as number] as number) > window) {
-        qs.pop(k);
-        if (qs.size(k) === 0) completed--;
-      }
-    }
     if (completed > best) {
       best = completed;
       let c = 0;

@@ -407,8 +407,9 @@ export interface DealColumns {
   readonly attributes?: ReadonlyArray<Readonly<Record<string, unknown>>>;
   /**
    * Stage history, one row per transition, in any order: `deal` is the deal index. Rows of one deal
-   * are sorted by time (stable for equal times). Default: synthesized from the current state (see
-   * {@link DealTable.fromRows}).
+   * are sorted by time; rows with equal times are put in the order of their stage chain (each leaves
+   * the stage the previous one entered; a creation row, `from` null, first), so the input order never
+   * matters. Default: synthesized from the current state (see {@link DealTable.fromRows}).
    */
   readonly history?: DealHistoryColumns;
   /** History in the table's own CSR layout (alternative to `history`, e.g. from another table): offsets per deal, length deals + 1. */
@@ -566,6 +567,79 @@ function toCsr(
   return { start, order };
 }
 
+/**
+ * Orders a deal's history rows that share a timestamp along their stage chain, so that the same
+ * transitions give the same history whatever the input row order: a run of equal times is put in the
+ * order in which each row leaves the stage the previous one entered (at the start of the history, a
+ * creation row, `from` −1, comes first). When several orders chain (a deal going back and forth within
+ * one instant), the first in the order of (from, to, status, amount) is taken; when none does
+ * (inconsistent data) or the run is longer than 8 rows, the run keeps its order. Runs without ties are
+ * not touched. Cost: one pass over the rows, plus a small search per run of tied rows. In place.
+ */
+function chainTies(
+  size: number,
+  start: Int32Array,
+  from: Int32Array,
+  to: Int32Array,
+  at: Float64Array,
+  status: Uint8Array,
+  amount: Float64Array | undefined,
+): void {
+  for (let i = 0; i < size; i++) {
+    const lo = start[i] as number;
+    const hi = start[i + 1] as number;
+    let a = lo;
+    while (a < hi) {
+      let b = a + 1;
+      while (b < hi && at[b] === at[a]) b++;
+      if (b - a > 1 && b - a <= 8) chainRun(a, b, a === lo ? -1 : (to[a - 1] as number), from, to, status, amount);
+      a = b;
+    }
+  }
+}
+
+/** Reorders rows a..b−1 (one deal, one timestamp) into a chain starting from stage `cur`, if one exists. */
+function chainRun(a: number, b: number, cur: number, from: Int32Array, to: Int32Array, status: Uint8Array, amount: Float64Array | undefined): void {
+  const r = b - a;
+  // fast path: the run already chains and no two rows leave the same stage, so the chain is the only one
+  let chained = true;
+  for (let k = a, c = cur; k < b && chained; c = to[k] as number, k++) {
+    if (from[k] !== c) chained = false;
+    for (let j = a; j < k && chained; j++) if (from[j] === from[k]) chained = false;
+  }
+  if (chained) return;
+  const amt = (k: number): number => (amount === undefined ? 0 : (amount[k] as number));
+  // candidates in a canonical order, so that the result does not depend on the input order
+  const rows = Array.from({ length: r }, (_, k) => a + k).sort(
+    (x, y) => (from[x] as number) - (from[y] as number) || (to[x] as number) - (to[y] as number) || (status[x] as number) - (status[y] as number) || (amt(x) === amt(y) ? 0 : Number.isNaN(amt(x)) ? 1 : Number.isNaN(amt(y)) ? -1 : amt(x) - amt(y)) || x - y,
+  );
+  const used = new Uint8Array(r);
+  const seq: number[] = [];
+  const search = (stage: number): boolean => {
+    if (seq.length === r) return true;
+    for (const k of rows) {
+      if (used[k - a] === 1 || from[k] !== stage) continue;
+      used[k - a] = 1;
+      seq.push(k);
+      if (search(to[k] as number)) return true;
+      seq.pop();
+      used[k - a] = 0;
+    }
+    return false;
+  };
+  if (!search(cur)) return;
+  const f = seq.map((k) => from[k] as number);
+  const t = seq.map((k) => to[k] as number);
+  const st = seq.map((k) => status[k] as number);
+  const am = seq.map(amt);
+  for (let k = 0; k < r; k++) {
+    from[a + k] = f[k] as number;
+    to[a + k] = t[k] as number;
+    status[a + k] = st[k] as number;
+    if (amount !== undefined) amount[a + k] = am[k] as number;
+  }
+}
+
 /** True when the rows are ordered by deal, then by time (the order the CSR layout keeps). */
 function sortedByDealAndTime(deal: Int32Array, at: Float64Array): boolean {
   for (let r = 1; r < deal.length; r++) {
@@ -693,6 +767,7 @@ function assemble(
       if (histAmountMinor !== undefined && allAmount !== undefined) histAmountMinor[k] = allAmount[r] as number;
     }
   }
+  chainTies(size, histStart, histFrom, histTo, histAt, histStatus, histAmountMinor);
   const start = histStart;
   // derive lostAtStage / closedAt where unknown
   for (let i = 0; i < size; i++) {
@@ -1146,7 +1221,9 @@ function csrHistory(columns: DealColumns, n: number): DealHistoryColumns | undef
  * `createdAt` (for a lost deal, into its lost-at stage, then a loss row at `closedAt`; for a won deal,
  * into the first open stage unless the current stage is open, then a win row at `closedAt`).
  * `lostAtStage`, when not given, is the last open stage of the history; `closedAt`, when not given, the
- * time the deal last took its final status. Histories are sorted by time per deal (stable).
+ * time the deal last took its final status. Histories are sorted by time per deal; rows at the same
+ * instant follow their stage chain (a deal imported with its path replayed at one instant: created in
+ * Request, moved to Answered, then to Proposal), so the order of the input rows never changes a result.
  *
  * @category IO
  * @since 0.1.0

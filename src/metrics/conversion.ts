@@ -1,6 +1,6 @@
 import { fail } from '../errors/FunnelError.js';
 import { deepFreeze } from '../internal/freeze.js';
-import { toEpochMs } from '../internal/time.js';
+import { periodBounds, toEpochMs } from '../internal/time.js';
 import { DEAL_LOST, DEAL_OPEN, DEAL_WON, type DealTable } from '../io/dealTable.js';
 import { dealTableAsOf } from '../io/dealTableAsOf.js';
 import { groupDeals, type DealGroupBy } from '../io/groupDeals.js';
@@ -35,7 +35,9 @@ export type ConversionBasis = 'reached' | 'visited' | 'current';
 export type ConversionCohort = 'created' | 'activity';
 
 /**
- * A closed time interval `[from, to]` (both included).
+ * A closed time interval `[from, to]` (both included). A date-only `to` (`'2026-01-31'`) means the
+ * end of that day (23:59:59.999 UTC), so `{ from: '2026-01-01', to: '2026-01-31' }` is all of January;
+ * a `to` with a time (or a `Date`, or epoch milliseconds) is that instant.
  *
  * @category Metrics
  * @since 0.1.0
@@ -43,7 +45,7 @@ export type ConversionCohort = 'created' | 'activity';
 export interface Period {
   /** Start of the period (included). */
   readonly from: TimestampInput;
-  /** End of the period (included). */
+  /** End of the period (included; a date-only string is the end of that day). */
   readonly to: TimestampInput;
 }
 
@@ -266,9 +268,7 @@ export function conversion(table: DealTable, options: ConversionOptions = {}): C
   let include: Uint8Array | null = null;
   let periodOut: ConversionRules['period'] = null;
   if (options.period !== undefined) {
-    const from = toEpochMs(options.period.from, ['options', 'period', 'from']);
-    const to = toEpochMs(options.period.to, ['options', 'period', 'to']);
-    if (from > to) fail('INVALID_OPTION', 'period.from ≤ period.to', options.period.from, ['options', 'period', 'from']);
+    const [from, to] = periodBounds(options.period, ['options', 'period']);
     periodOut = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
     t = dealTableAsOf(table, to);
     include = new Uint8Array(t.size);

@@ -3,7 +3,7 @@ import { Decimal } from '../internal/decimal.js';
 import { deepFreeze } from '../internal/freeze.js';
 import { formatDecimal, fromMinor, scaleOf } from '../internal/money.js';
 import { quantileInPlace } from '../internal/select.js';
-import { DAY_MS, toEpochMs } from '../internal/time.js';
+import { DAY_MS, periodBounds, toEpochMs } from '../internal/time.js';
 import { DEAL_LOST, DEAL_OPEN, DEAL_WON, type DealTable } from '../io/dealTable.js';
 import { dealTableAsOf } from '../io/dealTableAsOf.js';
 import { groupDeals, type DealGroupBy } from '../io/groupDeals.js';
@@ -205,9 +205,7 @@ export function pipelineHealth(table: DealTable, options: PipelineHealthOptions 
   let to = Infinity;
   let t = table;
   if (options.period !== undefined) {
-    from = toEpochMs(options.period.from, ['options', 'period', 'from']);
-    to = toEpochMs(options.period.to, ['options', 'period', 'to']);
-    if (from > to) fail('INVALID_OPTION', 'period.from ≤ period.to', options.period.from, ['options', 'period', 'from']);
+    [from, to] = periodBounds(options.period, ['options', 'period']);
     t = dealTableAsOf(table, to);
   }
   let now = options.now === undefined ? to : toEpochMs(options.now, ['options', 'now']);

@@ -1,7 +1,7 @@
 import { fail } from '../errors/FunnelError.js';
 import { deepFreeze } from '../internal/freeze.js';
 import { scaleOf } from '../internal/money.js';
-import { DAY_MS, toEpochMs } from '../internal/time.js';
+import { DAY_MS, periodBounds, toEpochMs } from '../internal/time.js';
 import { DEAL_LOST, DEAL_OPEN, DEAL_WON, type DealTable } from '../io/dealTable.js';
 import { dealTableAsOf } from '../io/dealTableAsOf.js';
 import { groupDeals, type DealGroupBy } from '../io/groupDeals.js';
@@ -19,8 +19,11 @@ export interface SalesVelocityOptions {
   readonly period: Period;
   /** A period to compare with (usually the one before): adds the decomposition of the change. */
   readonly previous?: Period;
-  /** Which opportunities count: `worked` (default: open at the period start plus created in it) or `created` (created in the period). */
-  readonly opportunities?: 'worked' | 'created';
+  /**
+   * Which opportunities count: `worked` (default: open at the period start plus created in it), `created`
+   * (created in the period) or `open` (the open opportunities: deals still open at the period end).
+   */
+  readonly opportunities?: 'worked' | 'created' | 'open';
   /** How the change is split between the factors: `log` (default: log-change shares) or `sequential` (sequential substitution in the order opportunities, win rate, deal size, cycle length). */
   readonly decomposition?: 'log' | 'sequential';
   /** Also report the velocity and its decomposition per group (see {@link DealGroupBy}); keys are read on the table as of each period's end. */
@@ -116,7 +119,7 @@ export interface SalesVelocityReport {
     /** The previous period, ISO, or `null`. */
     readonly previous: { readonly from: string; readonly to: string } | null;
     /** Which opportunities count. */
-    readonly opportunities: 'worked' | 'created';
+    readonly opportunities: 'worked' | 'created' | 'open';
     /** The decomposition method asked for. */
     readonly decomposition: 'log' | 'sequential';
     /** The grouping: key name, `'function'` or `null`. */
@@ -147,7 +150,7 @@ function emptyFactors(): RawFactors {
   return { n: 0, won: 0, lost: 0, cycleSum: 0, size: new Map() };
 }
 
-function measure(table: DealTable, from: number, to: number, mode: 'worked' | 'created', groupBy: DealGroupBy | undefined): Measured {
+function measure(table: DealTable, from: number, to: number, mode: 'worked' | 'created' | 'open', groupBy: DealGroupBy | undefined): Measured {
   const t = dealTableAsOf(table, to);
   const grouping = groupBy === undefined ? null : groupDeals(t, groupBy);
   const G = grouping === null ? 0 : grouping.keys.length;
@@ -156,7 +159,8 @@ function measure(table: DealTable, from: number, to: number, mode: 'worked' | 'c
   const TOTAL = G;
   for (let i = 0; i < t.size; i++) {
     const created = t.createdAt[i] as number;
-    let opportunity = created >= from;
+    // t is the table as of `to`: its status is the status at the period end
+    let opportunity = mode === 'open' ? t.status[i] === DEAL_OPEN : created >= from;
     if (!opportunity && mode === 'worked') {
       const r = lastRowAt(t, i, from);
       opportunity = r >= 0 && t.histStatus[r] === DEAL_OPEN;
@@ -231,11 +235,7 @@ function decompose(a: VelocityFactors, b: VelocityFactors, method: 'log' | 'sequ
 }
 
 function periodOf(p: Period, name: string): [number, number] {
-  if (typeof p !== 'object' || p === null) fail('INVALID_OPTION', 'a period { from, to }', p, ['options', name]);
-  const from = toEpochMs(p.from, ['options', name, 'from']);
-  const to = toEpochMs(p.to, ['options', name, 'to']);
-  if (from > to) fail('INVALID_OPTION', `${name}.from ≤ ${name}.to`, p.from, ['options', name, 'from']);
-  return [from, to];
+  return periodBounds(p, ['options', name]);
 }
 
 /**
@@ -243,9 +243,10 @@ function periodOf(p: Period, name: string): [number, number] {
  *
  * **velocity = opportunities × win rate × average deal size ÷ cycle length (days)**
  *
- * over a period: opportunities are the deals worked in it (open at its start or created in it; or
- * only created, as an option); win rate = won ÷ (won + lost) of the deals closed in it; average deal
- * size and cycle length (creation → win, in days) over the deals won in it. One figure per currency
+ * over a period: opportunities are the deals worked in it (open at its start or created in it; as
+ * options, only those created in it, or the open opportunities — the deals still open at its end);
+ * win rate = won ÷ (won + lost) of the deals closed in it; average deal size and cycle length
+ * (creation → win, in days) over the deals won in it. One figure per currency
  * (the deal size is per currency; the other factors are shared).
  *
  * With a `previous` period, the change is split between the four factors so that the contributions
@@ -309,7 +310,7 @@ function periodOf(p: Period, name: string): [number, number] {
 export function salesVelocity(table: DealTable, options: SalesVelocityOptions): SalesVelocityReport {
   if (typeof options !== 'object' || options === null) fail('INVALID_OPTION', 'options with a period', options, ['options']);
   const mode = options.opportunities ?? 'worked';
-  if (mode !== 'worked' && mode !== 'created') fail('INVALID_OPTION', "opportunities 'worked' or 'created'", mode, ['options', 'opportunities']);
+  if (mode !== 'worked' && mode !== 'created' && mode !== 'open') fail('INVALID_OPTION', "opportunities 'worked', 'created' or 'open'", mode, ['options', 'opportunities']);
   const method = options.decomposition ?? 'log';
   if (method !== 'log' && method !== 'sequential') fail('INVALID_OPTION', "decomposition 'log' or 'sequential'", method, ['options', 'decomposition']);
   const [from, to] = periodOf(options.period, 'period');

@@ -183,6 +183,18 @@ describe('unordered (any order)', () => {
     // steps a, (a | b): a@0 → step 0 (both empty, lowest step); a@1 → step 1 (empty = oldest) → 2 of 2
     expect(one('a@0 a@1', { steps: ['a', { action: ['a', 'b'] }], order: 'unordered', windowMs: 10 * S }, ['b']).deepest).toBe(1);
   });
+  it('the window slides before the choice: events that fell out of the window do not steer a multi-step event (§2.3)', () => {
+    // steps (a | c), (b | c); window 1 h. At 12:00 the 09:00 `a` is 3 h old, outside the window, so both
+    // queues are empty: `c` goes to the lowest step, (a | c); `b` at 12:30 fills (b | c) → 2 of 2, times 12:00, 12:30
+    const H = 3600;
+    const q: FunnelQuery = { steps: [{ action: ['a', 'c'] }, { action: ['b', 'c'] }], order: 'unordered', windowMs: H * S };
+    expect(one(`a@${9 * H} c@${12 * H} b@${12.5 * H}`, q)).toEqual({ deepest: 1, excluded: false, times: [12 * H, 12.5 * H] });
+    // steps (a | b), a; window 3 h. At 20:00 the 09:00 `a` has left the window: both queues are empty, so the
+    // 20:00 `a` goes to the lowest step, (a | b); `b` at 21:00 matches (a | b) only → still 1 of 2 (PostHog's
+    // greedy rule, not the best possible assignment)
+    const q2: FunnelQuery = { steps: [{ action: ['a', 'b'] }, 'a'], order: 'unordered', windowMs: 3 * H * S };
+    expect(one(`a@${9 * H} a@${20 * H} b@${21 * H}`, q2)).toEqual({ deepest: 0, excluded: false, times: [9 * H, null] });
+  });
   it('in progress at now: any step may open the window, so a unit that only did step 2 is in progress too', () => {
     // u did only b@0, v only a@0; window 10 s, now 1 s: both windows are open (PostHog #33605: not dropped)
     const log = ActionLog.fromColumns({ unit: ['u', 'v', 'w'], time: [0, 0, 0], action: ['b', 'a', 'b'] });

@@ -190,6 +190,8 @@ function posthogUnordered(rows: RefRow[], q: FunnelQuery): RefUnitResult {
   let best = 0;
   let bestTimes: number[] = [];
   const step = (ev: Ev) => {
+    // slide the window first: only events inside the window of this one stay queued
+    for (const qk of queues) while (qk.length > 0 && ev.t - qk[0]!.t > W) qk.shift();
     // the step whose latest queued event is oldest (empty first); ties → lowest step
     let chosen = -1;
     let chosenT = Infinity;
@@ -202,7 +204,6 @@ function posthogUnordered(rows: RefRow[], q: FunnelQuery): RefUnitResult {
       }
     }
     queues[chosen]!.push(ev);
-    for (const qk of queues) while (qk.length > 0 && ev.t - qk[0]!.t > W) qk.shift();
     const done = queues.filter((qk) => qk.length > 0).length;
     if (done > best) {
       best = done;

@@ -2,7 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { DealInput } from '../../src/index.js';
 import { DEAL_LOST, DEAL_OPEN, DEAL_WON, DealTable, dealTableAsOf, defineFunnel, isFunnelError, pipelineAt } from '../../src/index.js';
-import { rawDealsArb, tableOf } from '../arbitraries/deals.js';
+import { columnsOf, dealFunnel, rawDealsArb, tableOf } from '../arbitraries/deals.js';
 
 const funnel = defineFunnel({
   id: 'b2b',
@@ -201,4 +201,80 @@ describe('DealTable.fromColumns with CSR history', () => {
     }
     expect(() => DealTable.fromColumns({ dealIds: ['x'], createdAt: [0], stage: [0], histStart: [0, 1, 2], histFrom: [-1], histTo: [0], histAt: [0] }, funnel)).toThrow(/histStart/);
   });
+});
+
+describe('history rows that share a timestamp', () => {
+  // deal x is imported with its whole path replayed at one instant (created in request, moved to answered,
+  // then to proposal, all at 09:00), and lost on the 5th; the rows come in any order
+  const nine = Date.parse('2026-03-02T09:00:00Z');
+  const fifth = Date.parse('2026-03-05T00:00:00Z');
+  const rowsX: Array<[string | null, string, number, 'open' | 'lost']> = [
+    [null, 'request', nine, 'open'],
+    ['request', 'answered', nine, 'open'],
+    ['answered', 'proposal', nine, 'open'],
+    ['proposal', 'lost', fifth, 'lost'],
+  ];
+  const build = (order: number[]) =>
+    DealTable.fromColumns(
+      {
+        dealIds: ['x'],
+        createdAt: [nine],
+        stage: ['lost'],
+        status: ['lost'],
+        history: {
+          deal: order.map(() => 0),
+          from: order.map((k) => rowsX[k]![0]),
+          to: order.map((k) => rowsX[k]![1]),
+          at: order.map((k) => rowsX[k]![2]),
+          status: order.map((k) => rowsX[k]![3]),
+        },
+      },
+      funnel,
+    );
+  it('are put in the order of their stage chain, whatever the input order', () => {
+    for (const order of [[0, 1, 2, 3], [2, 1, 0, 3], [3, 1, 2, 0], [1, 3, 0, 2]]) {
+      const t = build(order);
+      // stage indices: request 0, answered 1, proposal 2, lost 4
+      expect([Array.from(t.histFrom), Array.from(t.histTo)]).toEqual([[-1, 0, 1, 2], [0, 1, 2, 4]]);
+      expect(t.lostAtStage[0]).toBe(2);
+      // at 09:00 the deal stands in proposal, its last move of that instant
+      expect(pipelineAt(t, nine).total.stages.map((s) => s.count)).toEqual([0, 0, 1]);
+    }
+  });
+  it('a deal that goes back and forth within one instant keeps a consistent chain', () => {
+    // created in request at 0; at 1: request → answered → request → answered (three rows at one time)
+    const tbl = (order: number[]) => {
+      const r: Array<[number, number, number]> = [[-1, 0, 0], [0, 1, 1], [1, 0, 1], [0, 1, 1]];
+      return DealTable.fromColumns(
+        { dealIds: ['y'], createdAt: [0], stage: [1], status: ['open'], history: { deal: order.map(() => 0), from: order.map((k) => r[k]![0]), to: order.map((k) => r[k]![1]), at: order.map((k) => r[k]![2]) } },
+        funnel,
+      );
+    };
+    for (const order of [[0, 1, 2, 3], [0, 2, 1, 3], [3, 2, 1, 0], [2, 3, 0, 1]]) {
+      expect([Array.from(tbl(order).histFrom), Array.from(tbl(order).histTo)]).toEqual([[-1, 0, 1, 0], [0, 1, 0, 1]]);
+    }
+  });
+  test.prop([rawDealsArb, fc.integer({ min: 1, max: 2 ** 30 })], { numRuns: 60 })(
+    'with many zero gaps, any order of the history rows gives the same table',
+    (deals, seed) => {
+      const tied = deals.map((d) => ({ ...d, gaps: d.gaps.map((g) => g % 2) }));
+      const cols = columnsOf(tied);
+      const h = cols.history!;
+      const m = h.deal.length;
+      const perm = Array.from({ length: m }, (_, i) => i);
+      let s = seed;
+      for (let i = m - 1; i > 0; i--) {
+        s = (s * 1103515245 + 12345) % 2147483648;
+        const j = s % (i + 1);
+        [perm[i], perm[j]] = [perm[j]!, perm[i]!];
+      }
+      const pick = (a: ArrayLike<unknown>): never[] => perm.map((k) => a[k] as never);
+      const shuffled = { ...cols, history: { deal: pick(h.deal), from: pick(h.from!), to: pick(h.to), at: pick(h.at), status: pick(h.status!) } };
+      const a = DealTable.fromColumns(cols, dealFunnel);
+      const b = DealTable.fromColumns(shuffled, dealFunnel);
+      for (const key of ['lostAtStage', 'closedAt', 'histStart', 'histFrom', 'histTo', 'histAt', 'histStatus'] as const) {
+        expect(Array.from(b[key])).toEqual(Array.from(a[key]));
+      }
+    },
+  );
 });

@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { defineFunnel, loadDealsCsv, pipelineHealth, salesVelocity } from '../../src/index.js';
+import { DealTable, defineFunnel, loadDealsCsv, pipelineHealth, salesVelocity } from '../../src/index.js';
 import { rawDealsArb, tableOf } from '../arbitraries/deals.js';
 import { describeDataset, readDataset } from '../support/datasets.js';
 
@@ -32,6 +32,42 @@ describe('salesVelocity', () => {
       }
     },
   );
+});
+
+describe('salesVelocity: which deals are opportunities (worked out by hand)', () => {
+  // January: a open since December; b created Jan 5, won Jan 15 (1,000 EUR, 10 days); c created Jan 6,
+  // lost Jan 20; d created Jan 10, still open. Win rate 1/2, deal size 1,000 EUR, cycle 10 days.
+  const funnel = defineFunnel({ id: 'v', name: 'V', stages: [
+    { id: 'lead', name: 'Lead' }, { id: 'won', name: 'Won', category: 'won' }, { id: 'lost', name: 'Lost', category: 'lost' },
+  ] });
+  const deal = (id: string, createdAt: string, stageId: string, closedAt: string | null) => ({
+    id, funnelId: 'v', createdAt, stageId, closedAt, amount: { amount: '1000', currency: 'EUR' },
+    status: stageId === 'won' ? ('won' as const) : stageId === 'lost' ? ('lost' as const) : ('open' as const),
+  });
+  const table = DealTable.fromRows([
+    deal('a', '2025-12-01', 'lead', null), deal('b', '2026-01-05', 'won', '2026-01-15'),
+    deal('c', '2026-01-06', 'lost', '2026-01-20'), deal('d', '2026-01-10', 'lead', null),
+  ], funnel);
+  const period = { from: '2026-01-01', to: '2026-01-31' };
+  it.each([
+    ['worked', 4, 200],
+    ['created', 3, 150],
+    ['open', 2, 100],
+  ] as const)('%s: %i opportunities, %i EUR a day', (opportunities, n, velocity) => {
+    const v = salesVelocity(table, { period, opportunities });
+    expect(v.rules.opportunities).toBe(opportunities);
+    expect(v.currencies[0]?.current).toMatchObject({ opportunities: n, winRate: 0.5, averageDealSize: 1000, cycleDays: 10 });
+    expect(v.currencies[0]?.current.velocity).toBeCloseTo(velocity, 9);
+  });
+  it("'open' reads the status at the period end: a deal lost after it is still an open opportunity", () => {
+    // Jan 1–18: b won Jan 15 (the only close: win rate 1); on Jan 18 a, c (lost only on Jan 20) and d are open
+    const v = salesVelocity(table, { period: { from: '2026-01-01', to: '2026-01-18' }, opportunities: 'open' });
+    expect(v.currencies[0]?.current).toMatchObject({ opportunities: 3, winRate: 1, averageDealSize: 1000, cycleDays: 10 });
+    expect(v.currencies[0]?.current.velocity).toBeCloseTo(300, 9);
+  });
+  it('rejects an unknown rule', () => {
+    expect(() => salesVelocity(table, { period, opportunities: 'all' as never })).toThrow(/'worked', 'created' or 'open'/);
+  });
 });
 
 describeDataset('maven-crm-sales-opportunities', 'Maven CRM health', () => {

@@ -434,7 +434,8 @@ describeDataset('maven-crm-sales-opportunities', 'Maven CRM health and velocity 
 
   it('per regional office (joined from sales_teams.csv) over 2017-Q3: new leads, closes, open at the end, stale', () => {
     const from = Date.parse('2017-07-01');
-    const to = Date.parse('2017-09-30');
+    // a date-only period end is the end of that day (Period's rule): Sep 30 is in Q3
+    const to = Date.parse('2017-09-30') + D - 1;
     const h = pipelineHealth(table, { period: { from: '2017-07-01', to: '2017-09-30' }, groupBy: officeOf, winRate: 'zoho', staleAfterDays: 120, averageDealSize: 'all', timeToClose: 'closed' });
     expect(h.groups.map((g) => g.key).sort()).toEqual(['Central', 'East', 'West']);
     for (const g of h.groups) {
@@ -475,8 +476,9 @@ describeDataset('maven-crm-sales-opportunities', 'Maven CRM health and velocity 
     ['regional office', officeOf, (r: Row) => office.get(r.agent) ?? null],
   ] as const) {
     it(`sales velocity per ${name}, 2017-Q3 vs 2017-Q2, and which factor moved it`, () => {
-      const q2 = ['2017-04-01', '2017-06-30'].map(Date.parse) as [number, number];
-      const q3 = ['2017-07-01', '2017-09-30'].map(Date.parse) as [number, number];
+      // date-only period ends are the end of that day (Period's rule)
+      const q2 = [Date.parse('2017-04-01'), Date.parse('2017-06-30') + D - 1] as [number, number];
+      const q3 = [Date.parse('2017-07-01'), Date.parse('2017-09-30') + D - 1] as [number, number];
       const v = salesVelocity(table, { period: { from: '2017-07-01', to: '2017-09-30' }, previous: { from: '2017-04-01', to: '2017-06-30' }, groupBy });
       const keys = [...new Set(rows.filter((r) => r.created <= q3[1]).map(keyOf))];
       expect(v.groups.map((g) => g.key).sort()).toEqual([...keys].sort());
