@@ -15,8 +15,10 @@ export interface GroupedEvents {
   readonly offsets: Int32Array;
   /** The number of distinct units. */
   readonly unitCount: number;
-  /** For each dense unit id, its integer key minus `min` (ascending). */
+  /** For each dense unit id, its integer key minus {@link GroupedEvents.origin} (ascending). */
   readonly keyIndex: Uint32Array;
+  /** The key of `keyIndex` 0: the `min` given to {@link groupEvents}; for {@link groupInt32Events} at most the smallest `id ^ flip`. */
+  readonly origin: number;
   /** Times by sorted position. */
   readonly time: Float64Array;
   /** Action codes by sorted position. */
@@ -25,8 +27,20 @@ export interface GroupedEvents {
   readonly order: Int32Array | null;
 }
 
-/** Target mean bucket size (events) of the first scatter, to the nearest power of two (2^9 buckets of ~20k events at 10M, 2^6 of ~16k at 1M): a bucket and its scratch (~20 bytes per event) stay in L2 while it is sorted. */
+/**
+ * Target mean bucket size (events) of the first scatter, to the nearest power of two: ~16k events
+ * (2^6 buckets at 1M events), so that a bucket's columns (10–11 bytes per event, plus its destination
+ * range) stay in L2 while it is sorted; from {@link BIG_LOG_EVENTS} on, twice that
+ * ({@link BIG_BUCKET_EVENTS}: 2^8 buckets of ~39k events at 10M, not 2^9 of ~20k), because the
+ * scatter of a log that large writes to main memory, where each write stream costs more than the
+ * larger buckets add (measured at 10M: about 10 % less CPU time for the whole ingest; at 1M the
+ * smaller buckets are faster).
+ */
 const BUCKET_EVENTS = 16384;
+/** The target bucket size (events) from {@link BIG_LOG_EVENTS} events on. */
+const BIG_BUCKET_EVENTS = 32768;
+/** Logs of at least this many events (about 54 MB of input columns: past the last-level cache) use {@link BIG_BUCKET_EVENTS}. */
+const BIG_LOG_EVENTS = 1 << 22;
 /** At most 2^11 buckets in the first scatter (few enough write streams for the caches and TLB). */
 const MAX_HIGH_BITS = 11;
 /** Local LSD digits of at most 16 bits (a 256 KiB count table), and at most about twice the bucket size. */
@@ -69,10 +83,13 @@ interface Units {
  * Three ways, chosen by the data: keys already ascending (a log exported grouped by unit) → one copy
  * and the per-unit time check; keys whose low part fits 16 bits (ids spanning up to about 2^27) →
  * one scatter of the time, the low key (into the output action column) and the action code (into a
- * 1- or 2-byte scratch column), then per bucket one counting pass whose table also yields the units;
- * otherwise the general LSD path. Cost: two sequential passes over the keys, one scatter pass (11–12
- * bytes per event), then cache-local work per bucket; memory: the output columns plus 1–2 bytes per
- * event (2–4 on the general path, 4 more with the order) and small scratch buffers. @internal
+ * 1- or 2-byte scratch column), each bucket a largest-bucket gap after its final range, then per
+ * bucket one counting pass whose table also yields the units and one move straight into place (see
+ * {@link groupNarrow}); otherwise the general LSD path. Cost: one sequential pass over the keys here
+ * (plus the caller's, if it finds the range; {@link groupInt32Events} does both in one), one scatter
+ * pass (11–12 bytes per event), then cache-local work per bucket; memory: the output columns (a
+ * largest bucket longer, returned as views of the first `n` entries) plus 1–2 bytes per event (2–4 on
+ * the general path, 4 more with the order) and small scratch buffers. @internal
  */
 export function groupEvents(
   keys: Int32Array,
@@ -85,9 +102,8 @@ export function groupEvents(
   needOrder: boolean,
   actionLimit = 65536,
 ): GroupedEvents | null {
-  const bits = range <= 1 ? 0 : 32 - Math.clz32(range - 1);
-  const wanted = n <= BUCKET_EVENTS ? 0 : Math.round(Math.log2(n / BUCKET_EVENTS));
-  const hiBits = Math.min(bits, MAX_HIGH_BITS, wanted);
+  const bits = bitsFor(range);
+  const hiBits = Math.min(bits, wantedHighBits(n));
   const loBits = bits - hiBits;
   const hiShift = loBits === 32 ? 0 : loBits;
   const hiMask = hiBits === 0 ? 0 : (1 << hiBits) - 1;
@@ -174,7 +190,110 @@ export function groupEvents(
     if (e - s > 1 && passes > 0) sortBucketByKey(s, e, passes, digitBits, sTime, sKey, sAction, order, scratch);
     if (e > s) collectUnits(s, e, b * 2 ** loBits, sTime, sKey, sAction, order, units, scratch);
   }
-  return finish(units, n, sTime, sAction, order);
+  return finish(units, n, min, sTime, sAction, order);
+}
+
+/** The bits of the keys `0 … range − 1`. */
+function bitsFor(range: number): number {
+  return range <= 1 ? 0 : 32 - Math.clz32(range - 1);
+}
+
+/** How many high key bits pick the bucket for `n` events, given enough key bits (see {@link BUCKET_EVENTS}). */
+function wantedHighBits(n: number): number {
+  if (n <= BUCKET_EVENTS) return 0;
+  return Math.min(MAX_HIGH_BITS, Math.round(Math.log2(n / (n >= BIG_LOG_EVENTS ? BIG_BUCKET_EVENTS : BUCKET_EVENTS))));
+}
+
+/** Ids read to guess the spread of ids before the pass that finds their range. */
+const SAMPLE_IDS = 1024;
+
+/**
+ * {@link groupEvents} for 32-bit ids whose range is not known yet (`keys` as there, with `min` and
+ * `range` unknown). One pass finds the smallest and largest `id ^ flip`, whether they ascend, and —
+ * in the same pass — the bucket histogram of the narrow path, with buckets `2^shift` ids wide counted
+ * from an `origin`: both guessed from a strided sample of {@link SAMPLE_IDS} ids, the histogram table
+ * spanning three times the sample's spread (one spread of margin on either side). This saves the
+ * separate pass over the ids that finding the range would otherwise cost. When an id falls outside the
+ * table, or the guessed buckets do not suit the narrow path (row order wanted, more than 16 low bits,
+ * a too sparse count table), it falls back to {@link groupEvents} with the range just found (one more
+ * pass over the ids). Bucket boundaries never change the result, only its speed. The unit keys are
+ * `keyIndex + origin` (`origin` is returned; at most the smallest `id ^ flip`). @internal
+ */
+export function groupInt32Events(
+  keys: Int32Array,
+  n: number,
+  flip: number,
+  time: Float64Array,
+  action: ActionCodeArray,
+  needOrder: boolean,
+  actionLimit = 65536,
+): GroupedEvents | null {
+  if (n === 0) return groupAscending(keys, 0, 0, flip, time, action, needOrder, actionLimit);
+  const step = Math.max(1, Math.floor(n / SAMPLE_IDS));
+  let sMin = 2147483647;
+  let sMax = -2147483648;
+  for (let i = 0; i < n; i += step) {
+    const v = (keys[i] as number) ^ flip;
+    if (v < sMin) sMin = v;
+    if (v > sMax) sMax = v;
+  }
+  const spread = sMax - sMin + 1;
+  const shift = Math.max(0, bitsFor(spread) - wantedHighBits(n));
+  const width = 2 ** shift;
+  const origin = Math.max(-2147483648, sMin - spread) | 0;
+  const span = Math.floor((Math.min(2147483647, sMax + spread) - origin) / width) + 1;
+  // no histogram (limit 0) when the narrow path is out of reach anyway (row order wanted, more than 16
+  // low bits) or when an id below `origin` could wrap into the table (see scanIds)
+  const narrow = !needOrder && shift <= 16 && span * width <= 2147483648 - Math.max(0, origin);
+  const size = narrow ? span : 0;
+  const table = new Int32Array(size);
+  const scan = scanIds(keys, n, flip, origin, shift, size * width, table);
+  const min = scan[0] as number;
+  const max = scan[1] as number;
+  if (scan[2] === 1) return groupAscending(keys, n, min, flip, time, action, needOrder, actionLimit);
+  if (narrow && scan[3] === 0) {
+    const hLo = Math.floor((min - origin) / width);
+    const buckets = Math.floor((max - origin) / width) - hLo + 1;
+    if (width <= (4 * n) / buckets + 4096) {
+      const start = new Int32Array(buckets + 1);
+      let maxBucket = 0;
+      for (let b = 0; b < buckets; b++) {
+        const c = table[hLo + b] as number;
+        if (c > maxBucket) maxBucket = c;
+        start[b + 1] = (start[b] as number) + c;
+      }
+      return groupNarrow(keys, n, (origin + hLo * width) | 0, flip, time, action, actionLimit, shift, start, buckets, maxBucket);
+    }
+  }
+  return groupEvents(keys, n, min, max - min + 1, flip, time, action, needOrder, actionLimit);
+}
+
+/**
+ * The pass of {@link groupInt32Events}: `[min, max, ascending (1/0), outside (1/0)]` of `v = id ^ flip`,
+ * and `table[(v − origin) >>> shift]` counts for `0 ≤ v − origin < limit` ("outside" when any is not).
+ * The test is one unsigned compare of `(v − origin) >>> 0`: an id below `origin` wraps to at least
+ * `2^31 − max(0, origin)`, which the caller keeps at or above `limit`. The descent flag is accumulated
+ * without a branch (on unsorted ids a branch on it would be mispredicted about every other id).
+ */
+function scanIds(keys: Int32Array, n: number, flip: number, origin: number, shift: number, limit: number, table: Int32Array): Float64Array {
+  let min = 2147483647;
+  let max = -2147483648;
+  let prev = -2147483648;
+  let descents = 0;
+  let outside = 0;
+  for (let i = 0; i < n; i++) {
+    const v = (keys[i] as number) ^ flip;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    descents |= +(v < prev);
+    prev = v;
+    const o = (v - origin) >>> 0;
+    if (o < limit) {
+      const h = o >>> shift;
+      table[h] = (table[h] as number) + 1;
+    } else outside = 1;
+  }
+  return Float64Array.of(min, max, descents === 0 ? 1 : 0, outside);
 }
 
 function newScratch(len: number): Scratch {
@@ -183,7 +302,7 @@ function newScratch(len: number): Scratch {
 
 function newUnits(n: number): Units {
   const capacity = Math.max(16, (n >>> 3) + 1);
-  return { offsets: new Int32Array(capacity), keys: new Uint32Array(capacity), count: 0 };
+  return { offsets: int32Column(capacity), keys: new Uint32Array(capacity), count: 0 };
 }
 
 /** Makes room for `more` units (and the final offset). */
@@ -191,7 +310,7 @@ function reserveUnits(units: Units, more: number): void {
   const need = units.count + more + 1;
   if (need <= units.offsets.length) return;
   const capacity = Math.max(need, units.offsets.length * 2);
-  const o = new Int32Array(capacity);
+  const o = int32Column(capacity);
   o.set(units.offsets.subarray(0, units.count));
   units.offsets = o;
   const k = new Uint32Array(capacity);
@@ -199,14 +318,25 @@ function reserveUnits(units: Units, more: number): void {
   units.keys = k;
 }
 
-function finish(units: Units, n: number, time: Float64Array, action: Uint16Array, order: Int32Array | null): GroupedEvents {
+/**
+ * The result. The offsets are cut to `unitCount + 1` without a copy (a view) when at most a quarter of
+ * their capacity is unused — the usual case, the first guess being one unit per 8 events — else copied
+ * so that a log does not keep a mostly empty buffer alive; the keys (read once by the caller) are a view.
+ */
+function finish(units: Units, n: number, origin: number, time: Float64Array, action: Uint16Array, order: Int32Array | null): GroupedEvents {
   const unitCount = units.count;
-  // the output columns are on shared memory where there is some (see columnBuffer)
-  const offsets = int32Column(unitCount + 1);
-  offsets.set(units.offsets.subarray(0, unitCount));
+  // the output columns are on shared memory where there is some (see columnBuffer): the offsets are
+  // allocated there from the start, so the view is shared too; a copy is made on it as well
+  const cut = units.offsets.length - (unitCount + 1) <= unitCount >>> 2;
+  let offsets: Int32Array;
+  if (cut) offsets = units.offsets.subarray(0, unitCount + 1);
+  else {
+    offsets = int32Column(unitCount + 1);
+    offsets.set(units.offsets.subarray(0, unitCount));
+  }
   offsets[unitCount] = n;
-  const keyIndex = units.keys.length === unitCount ? units.keys : units.keys.slice(0, unitCount);
-  return { offsets, unitCount, keyIndex, time, action, order };
+  const keyIndex = units.keys.subarray(0, unitCount);
+  return { offsets, unitCount, keyIndex, origin, time, action, order };
 }
 
 /** Keys already ascending: copy (and check) the columns, record the units, fix each unit's time order. */
@@ -249,16 +379,21 @@ function groupAscending(keys: Int32Array, n: number, min: number, flip: number, 
     prevT = t;
   }
   if (disordered) sortUnitByTime(u0, n, oTime, oAction, order, sc);
-  return finish(units, n, oTime, oAction, order);
+  return finish(units, n, min, oTime, oAction, order);
 }
 
 /**
- * Low key bits ≤ 16 and no row order: the scatter writes each event's time into the output time
- * column, its low key into the output action column (overwritten later) and its action code into a
- * narrow scratch column (1 byte per event when the codes fit, else 2) — three write streams per bucket
- * and no other column of the input's size. Per bucket, one counting pass on the low key moves the
- * events into scratch in key order, the count table's non-empty slots are the units, and the copy
- * back into place writes the action codes and checks each unit's time order.
+ * Low key bits ≤ 16 and no row order. The result columns are allocated `gap` (the largest bucket's
+ * size) entries longer than `n`, and the scatter writes bucket `[s, e)` at `[s + gap, e + gap)`:
+ * each event's time into the result's time column, its low key into the result's action column and
+ * its action code into a narrow scratch column (1 byte per event when the codes fit, else 2) — three
+ * write streams per bucket and no other column of the input's size. Then, bucket by bucket in
+ * ascending order, one counting pass on the low key gives the units (the count table's non-empty
+ * slots) and their final positions, and one pass moves each event from `p + gap` straight to its final
+ * place in `[s, e)`: that range never overlaps the bucket's own source (`e − s ≤ gap`) nor any later
+ * bucket's (which starts at or after `e + gap`), so no bucket-sized scratch and no copy back are
+ * needed. A read-only pass over `[s, e)` then checks each unit's time order. The result is the first
+ * `n` entries of the two columns.
  */
 function groupNarrow(
   keys: Int32Array,
@@ -273,19 +408,20 @@ function groupNarrow(
   buckets: number,
   maxBucket: number,
 ): GroupedEvents | null {
-  const oTime = float64Column(n);
-  const oAction = uint16Column(n);
+  const gap = maxBucket;
+  const oTime = float64Column(n + gap);
+  const oAction = uint16Column(n + gap);
   const codes: ActionCodeArray = actionLimit <= 256 ? new Uint8Array(n) : new Uint16Array(n);
-  const ok = scatterNarrow(keys, n, min, flip, time, action, actionLimit, loBits, start.slice(0, buckets), oTime, oAction, codes);
+  const ok = scatterNarrow(keys, n, min, flip, time, action, actionLimit, loBits, start.slice(0, buckets), oTime.subarray(gap), oAction.subarray(gap), codes);
   if (!ok) return null;
   const digits = 1 << loBits;
-  const bucket: NarrowBucket = { codes, time: oTime, action: oAction, count: new Int32Array(digits), t: new Float64Array(maxBucket), a: new Uint16Array(maxBucket), units: newUnits(n), sc: newScratch(0) };
+  const bucket: NarrowBucket = { codes, time: oTime, action: oAction, gap, count: new Int32Array(digits), units: newUnits(n), sc: newScratch(0) };
   for (let b = 0; b < buckets; b++) {
     const s = start[b] as number;
     const e = start[b + 1] as number;
     if (e > s) sortNarrowBucket(bucket, s, e, b * digits, digits);
   }
-  return finish(bucket.units, n, oTime, oAction, null);
+  return finish(bucket.units, n, min, oTime.subarray(0, n), oAction.subarray(0, n), null);
 }
 
 /** The scatter of {@link groupNarrow}; returns whether every time and code passed the checks. */
@@ -324,34 +460,35 @@ function scatterNarrow(
 interface NarrowBucket {
   /** Action codes by scattered position. */
   readonly codes: ActionCodeArray;
-  /** Times: scattered, then sorted in place. */
+  /** Times: scattered at `p + gap`, then moved to their final place `[0, n)`. */
   readonly time: Float64Array;
-  /** Low keys by scattered position, then the sorted action codes. */
+  /** Low keys at scattered position `p + gap`, then the final action codes at `[0, n)`. */
   readonly action: Uint16Array;
+  /** How far after its final range each bucket was scattered (the largest bucket's size). */
+  readonly gap: number;
   /** Per low-key counts, zero between buckets. */
   readonly count: Int32Array;
-  readonly t: Float64Array;
-  readonly a: Uint16Array;
   readonly units: Units;
   readonly sc: Scratch;
 }
 
 /**
- * One bucket `[s, e)` of the narrow path (keys `high + low`): counting sort by the low key, units,
- * copy back with the time check. Each loop is a function of its own, so that a loop V8 compiles on
- * the fly (on-stack replacement, in the first bucket) never carries code after it that had not run
- * yet — such code would send every later bucket back to the interpreter.
+ * One bucket `[s, e)` of the narrow path (keys `high + low`): counting sort by the low key from
+ * `[s + gap, e + gap)` into `[s, e)`, units, time check. Each loop is a function of its own, so that
+ * a loop V8 compiles on the fly (on-stack replacement, in the first bucket) never carries code after
+ * it that had not run yet — such code would send every later bucket back to the interpreter.
  */
 function sortNarrowBucket(bk: NarrowBucket, s: number, e: number, high: number, digits: number): void {
   const units = bk.units;
-  countLowKeys(bk.action, s, e, bk.count);
+  const gap = bk.gap;
+  countLowKeys(bk.action, s + gap, e + gap, bk.count);
   reserveUnits(units, Math.min(e - s, digits));
   const u0 = units.count;
   const uc = unitsFromCounts(bk.count, digits, s, high, units.offsets, units.keys, u0);
   units.count = uc;
-  moveByLowKey(bk.action, bk.time, bk.codes, bk.count, s, e, bk.t, bk.a);
+  moveByLowKey(bk.action, bk.time, bk.codes, bk.count, s, e, gap);
   clearCounts(bk.count, units.keys, u0, uc, high);
-  copyBackChecked(bk, s, e, units.offsets, u0, uc);
+  fixUnitTimeOrder(bk.time, bk.action, s, e, units.offsets, u0, uc, bk.sc);
 }
 
 function countLowKeys(key: Uint16Array, s: number, e: number, count: Int32Array): void {
@@ -361,30 +498,31 @@ function countLowKeys(key: Uint16Array, s: number, e: number, count: Int32Array)
   }
 }
 
-/** The non-empty digits, in order, are the bucket's units; their counts become start positions. Returns the new unit count. */
+/** The non-empty digits, in order, are the bucket's units; their counts become their first positions (from `s`). Returns the new unit count. */
 function unitsFromCounts(count: Int32Array, digits: number, s: number, high: number, offsets: Int32Array, unitKeys: Uint32Array, u0: number): number {
   let uc = u0;
-  let acc = 0;
+  let at = s;
   for (let d = 0; d < digits; d++) {
     const c = count[d] as number;
     if (c !== 0) {
-      offsets[uc] = s + acc;
+      offsets[uc] = at;
       unitKeys[uc] = high + d;
       uc++;
-      count[d] = acc;
-      acc += c;
+      count[d] = at;
+      at += c;
     }
   }
   return uc;
 }
 
-function moveByLowKey(key: Uint16Array, time: Float64Array, codes: ActionCodeArray, count: Int32Array, s: number, e: number, sT: Float64Array, sA: Uint16Array): void {
+/** Moves `[s + gap, e + gap)` (low key in `action`, time) and `codes[s, e)` to their key-sorted places in `[s, e)`. */
+function moveByLowKey(action: Uint16Array, time: Float64Array, codes: ActionCodeArray, count: Int32Array, s: number, e: number, gap: number): void {
   for (let p = s; p < e; p++) {
-    const d = key[p] as number;
+    const d = action[p + gap] as number;
     const at = count[d] as number;
     count[d] = at + 1;
-    sT[at] = time[p] as number;
-    sA[at] = codes[p] as number;
+    time[at] = time[p + gap] as number;
+    action[at] = codes[p] as number;
   }
 }
 
@@ -393,34 +531,26 @@ function clearCounts(count: Int32Array, unitKeys: Uint32Array, u0: number, uc: n
 }
 
 /**
- * Copies the key-sorted scratch back to `[s, e)`; a unit whose times go down gets sorted. The last
- * unit is closed inside the loop too (at `j = len`), so nothing runs after the loop.
+ * Checks the time order of units `u0 … uc − 1` (positions `[s, e)`); a unit whose times go down gets
+ * sorted. The last unit is closed inside the loop (at `p = e`), so nothing runs after the loop.
  */
-function copyBackChecked(bk: NarrowBucket, s: number, e: number, offsets: Int32Array, u0: number, uc: number): void {
-  const time = bk.time;
-  const action = bk.action;
-  const sT = bk.t;
-  const sA = bk.a;
-  const sc = bk.sc;
-  const len = e - s;
+function fixUnitTimeOrder(time: Float64Array, action: Uint16Array, s: number, e: number, offsets: Int32Array, u0: number, uc: number, sc: Scratch): void {
   let u = u0;
-  let next = 0;
+  let next = s;
   let ua = s;
   let prevT = 0;
   let disordered = false;
-  for (let j = 0; j <= len; j++) {
-    if (j === next) {
-      if (disordered) sortUnitByTime(ua, s + j, time, action, null, sc);
-      if (j === len) break;
+  for (let p = s; p <= e; p++) {
+    if (p === next) {
+      if (disordered) sortUnitByTime(ua, p, time, action, null, sc);
+      if (p === e) break;
       disordered = false;
-      ua = s + j;
+      ua = p;
       u++;
-      next = u < uc ? (offsets[u] as number) - s : len;
+      next = u < uc ? (offsets[u] as number) : e;
       prevT = -Infinity;
     }
-    const t = sT[j] as number;
-    time[s + j] = t;
-    action[s + j] = sA[j] as number;
+    const t = time[p] as number;
     if (t < prevT) disordered = true;
     prevT = t;
   }

@@ -1,5 +1,5 @@
 import { fail } from '../errors/FunnelError.js';
-import { type ActionCodeArray, groupEvents } from '../internal/groupByUnit.js';
+import { type ActionCodeArray, groupEvents, groupInt32Events } from '../internal/groupByUnit.js';
 
 /**
  * A property value in an {@link ActionLog}: a string, a number, or `null` (missing).
@@ -150,8 +150,9 @@ function lengthMismatch(len: number, n: number): string {
 
 /**
  * Unit keys as the grouping reads them: an `Int32Array` whose values `v` give the keys
- * `((v ^ flip) - min) >>> 0` in `[0, range)`, `range ≤ 2^32`; the key of a unit is `names[key]`, or
- * `key + base` when `names` is `null`.
+ * `((v ^ flip) - min) >>> 0` in `[0, range)`, `range ≤ 2^32`, or `range` −1 when the grouping finds
+ * the range itself (32-bit ids); the key of a unit is `names[key]` (`min` 0), or `key + origin + base`
+ * when `names` is `null` (`origin`: the grouping's, `min` when given).
  */
 interface UnitKeys {
   readonly ids: Int32Array;
@@ -167,17 +168,13 @@ function denseUnits(ids: Int32Array, names: ArrayLike<string | number>): UnitKey
   return { ids, flip: 0, min: 0, range: names.length, base: 0, names };
 }
 
-/** 32-bit ids (signed, or unsigned read through an `Int32Array` view with `flip = SIGN`). */
+/**
+ * 32-bit ids (signed, or unsigned read through an `Int32Array` view with `flip = SIGN`); their range
+ * is found by the grouping pass itself (`range` −1).
+ */
 function int32Units(ids: Int32Array, n: number, flip: number): UnitKeys {
-  let min = 2147483647;
-  let max = -2147483648;
-  for (let i = 0; i < n; i++) {
-    const v = (ids[i] as number) ^ flip;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
   if (n === 0) return denseUnits(ids, []);
-  return { ids, flip, min, range: max - min + 1, base: flip === 0 ? min : min + 2147483648, names: null };
+  return { ids, flip, min: 0, range: -1, base: flip === 0 ? 0 : 2147483648, names: null };
 }
 
 /**
@@ -219,14 +216,15 @@ function build(
   onInvalid: () => never,
 ): ActionLog {
   const propNames = properties === undefined ? [] : Object.keys(properties);
-  const g = groupEvents(units.ids, n, units.min, units.range, units.flip, time, actionCodes, propNames.length > 0, actionLimit);
+  const needOrder = propNames.length > 0;
+  const g = units.range < 0 ? groupInt32Events(units.ids, n, units.flip, time, actionCodes, needOrder, actionLimit) : groupEvents(units.ids, n, units.min, units.range, units.flip, time, actionCodes, needOrder, actionLimit);
   if (g === null) onInvalid();
   const unitCount = g.unitCount;
   const unitKeys = new Array<string | number>(unitCount);
   const keyIndex = g.keyIndex;
   const names = units.names;
   if (names === null) {
-    const base = units.base;
+    const base = units.base + g.origin;
     for (let u = 0; u < unitCount; u++) unitKeys[u] = (keyIndex[u] as number) + base;
   } else {
     for (let u = 0; u < unitCount; u++) unitKeys[u] = names[keyIndex[u] as number] as string | number;
@@ -520,17 +518,19 @@ function fromRows<R>(rows: ReadonlyArray<R>, accessors: ActionLogAccessors<R>): 
  * every event-funnel query reads.
  *
  * - `fromColumns(columns)`: the primary path. Integer unit ids (up to a 2^32 id range) are grouped
- *   with a two-level radix sort: one stable scatter of the time, action and low key bits into
- *   cache-sized buckets by the high key bits, then per bucket, while it is in cache, a counting pass
- *   on the low bits that also yields the unit boundaries, and one linear check of each unit's time
- *   order (the few units whose rows arrived out of time order get an insertion sort). Input already
- *   grouped by ascending unit id skips the scatter (one copy and the time check). A `Float64Array` of
- *   times and `Uint8Array`/`Uint16Array` action codes are checked inside the scatter pass; other column
- *   types are checked and converted first. Cost: O(n) — three sequential passes and one scattered
- *   pass, no hash maps, no comparator sorts; 10M events (1M units) take about 0.75 s of CPU on the
- *   shared 2-core VM (see the Performance guide), and the peak memory is the input columns plus about
- *   13 bytes per event (the result's 10 bytes per event and 8 per unit, a 1–2-byte code scratch column
- *   and small buffers). String unit ids and string action names are interned with a `Map` first
+ *   with a two-level radix sort: one pass over the ids finds their range and counts the events per
+ *   bucket (high key bits), one stable scatter writes the time, action and low key bits into those
+ *   cache-sized buckets, then per bucket, while it is in cache, a counting pass on the low bits that
+ *   also yields the unit boundaries moves each event straight to its final place, and one linear
+ *   check of each unit's time order follows (the few units whose rows arrived out of time order get
+ *   an insertion sort). Input already grouped by ascending unit id skips the scatter (one copy and
+ *   the time check). A `Float64Array` of times and `Uint8Array`/`Uint16Array` action codes are
+ *   checked inside the scatter pass; other column types are checked and converted first. Cost: O(n) —
+ *   two sequential passes and one scattered pass over the log, no hash maps, no comparator sorts;
+ *   10M events (1M units) take about 0.6–0.65 s of CPU in a fresh process on the shared 2-core VM
+ *   (see the Performance guide), and the peak memory is the input columns plus about 12 bytes per
+ *   event (the result's 10 bytes per event and 8 per unit, a 1–2-byte code scratch column and small
+ *   buffers). String unit ids and string action names are interned with a `Map` first
  *   (roughly 2–5× slower at millions of rows); integer ids spanning more than 2^32 are ranked through
  *   a `Set` and a `Map` (also slower).
  * - `fromRows(rows, accessors)`: a convenience that reads the rows once, calling each accessor once
