@@ -1,5 +1,5 @@
 import { fail } from '../errors/FunnelError.js';
-import { Decimal } from '../internal/decimal.js';
+import { weightedMinor } from '../internal/money.js';
 import { sumByCell, sumByCellAsOf } from '../internal/openCells.js';
 import type { DealTable } from '../io/dealTable.js';
 import { groupDeals, type DealGroupBy } from '../io/groupDeals.js';
@@ -479,9 +479,9 @@ function accumulateFast(table: DealTable, now: number, stageP: ReadonlyArray<num
  * The probability of a deal is its own (attribute `probability`, or `probabilityOf`) when present,
  * else its stage's from `probabilities`. Exactness: amounts are summed in integer minor units per
  * (group, currency, probability), each sum is multiplied by the probability's shortest decimal form
- * with decimal arithmetic, and the total is rounded half-even to the minor unit once. Cost: one pass
- * over the open deals ({@link DealTable.openDeals}) plus one decimal product per distinct (group,
- * currency, probability). Without `probabilityOf`, ungrouped or grouped by `'stage'` or `'segment'`,
+ * (0.1 is exactly one tenth) in exact integer arithmetic, and the total is rounded half-even to the
+ * minor unit once. Cost: one pass over the open deals ({@link DealTable.openDeals}) plus one exact
+ * product per distinct (group, currency, probability). Without `probabilityOf`, ungrouped or grouped by `'stage'` or `'segment'`,
  * the pass reads no attribute (the own probabilities come from {@link DealTable.openDealProbability},
  * derived when the table is built, and are skipped when no open deal has one), reads the creation
  * times only for an as-of time before the table's last event, and sums the amounts as doubles into
@@ -519,9 +519,7 @@ export function weightedPipeline(table: DealTable, options: WeightedPipelineOpti
   const { keys, acc, total, withoutAmount } = fast ?? accumulateGeneral(table, now, stageP, options);
   const cell = (c: number, a: Acc): WeightedPipelineCell => {
     const currency = table.currencies[c] as string;
-    let w = new Decimal(0);
-    for (const [p, minor] of a.byP) w = w.plus(new Decimal(minor.toString()).times(new Decimal(String(p))));
-    return { currency, deals: a.deals, amount: moneyOut(a.amount, currency), weighted: moneyOut(w, currency), missingProbability: a.missing };
+    return { currency, deals: a.deals, amount: moneyOut(a.amount, currency), weighted: moneyOut(weightedMinor(a.byP), currency), missingProbability: a.missing };
   };
   const rows: WeightedPipelineRow[] = keys.map((key, g) => {
     const byCurrency: WeightedPipelineCell[] = [];

@@ -72,3 +72,48 @@ export function currencyMismatch(expected: string, received: string, path: Reado
     received,
   });
 }
+
+/** A finite non-negative number's shortest decimal form as `digits × 10^-k` (k ≥ 0). */
+function decimalParts(p: number): readonly [bigint, number] {
+  const m = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(p));
+  if (m === null) throw new RangeError(`funnelwise: not a finite non-negative number: ${String(p)}`);
+  const frac = m[2] ?? '';
+  const k = frac.length - Number(m[3] ?? 0);
+  const digits = BigInt((m[1] as string) + frac);
+  return k >= 0 ? [digits, k] : [digits * 10n ** BigInt(-k), 0];
+}
+
+/**
+ * `num / 10^k` rounded half-even to an integer (ties to the even neighbour, symmetric for negative
+ * values). @internal
+ */
+export function roundHalfEven(num: bigint, k: number): bigint {
+  if (k === 0) return num;
+  const den = 10n ** BigInt(k);
+  let q = num / den; // truncated toward zero
+  const r = num - q * den;
+  const twice = 2n * (r < 0n ? -r : r);
+  if (twice > den || (twice === den && (q & 1n) !== 0n)) q += num < 0n ? -1n : 1n;
+  return q;
+}
+
+/**
+ * A weighted amount in minor units: Σ minor × p over `(p, minor)` pairs, each probability taken at its
+ * shortest decimal form (`String(p)`: 0.1 is exactly one tenth), summed exactly with `BigInt` and
+ * rounded half-even to an integer number of minor units once. The same value as the decimal product
+ * and sum, without decimal objects (about 0.5 µs per pair). @internal
+ */
+export function weightedMinor(pairs: Iterable<readonly [number, bigint]>): bigint {
+  let num = 0n;
+  let k = 0;
+  for (const [p, minor] of pairs) {
+    const [d, kp] = decimalParts(p);
+    let term = minor * d;
+    if (kp > k) {
+      num *= 10n ** BigInt(kp - k);
+      k = kp;
+    } else if (kp < k) term *= 10n ** BigInt(k - kp);
+    num += term;
+  }
+  return roundHalfEven(num, k);
+}

@@ -1,6 +1,5 @@
-import { Decimal } from '../internal/decimal.js';
 import { deepFreeze } from '../internal/freeze.js';
-import { formatDecimal, fromMinor, scaleOf } from '../internal/money.js';
+import { fromMinor, scaleOf, weightedMinor } from '../internal/money.js';
 import { sumByCell } from '../internal/openCells.js';
 import { toEpochMs } from '../internal/time.js';
 import { DEAL_OPEN, type DealTable } from '../io/dealTable.js';
@@ -150,7 +149,8 @@ export function pipelineAt(table: DealTable, at: TimestampInput, options: Pipeli
   const openStages = table.funnel.stages.map((s, i) => [s, i] as const).filter(([s]) => s.category === 'open');
   const groupOut = (g: number, key: string | null): PipelineGroup => {
     const totalValue = new Map<number, bigint>();
-    const totalWeighted = new Map<number, Decimal>();
+    // per currency, the (probability, Σ minor) pairs of the stages: the total is rounded once
+    const totalWeighted = new Map<number, Array<readonly [number, bigint]>>();
     let count = 0;
     const stages = openStages.map(([stage, s]): PipelineStage => {
       const cell = g * S + s;
@@ -165,9 +165,10 @@ export function pipelineAt(table: DealTable, at: TimestampInput, options: Pipeli
         value.push({ amount: fromMinor(sum, scale), currency: cur });
         totalValue.set(ci, (totalValue.get(ci) ?? 0n) + sum);
         if (stage.probability !== undefined) {
-          const w = new Decimal(sum.toString()).times(stage.probability).div(10 ** scale);
-          weighted.push({ amount: formatDecimal(w, scale), currency: cur });
-          totalWeighted.set(ci, (totalWeighted.get(ci) ?? new Decimal(0)).plus(w));
+          weighted.push({ amount: fromMinor(weightedMinor([[stage.probability, sum]]), scale), currency: cur });
+          const pairs = totalWeighted.get(ci) ?? [];
+          pairs.push([stage.probability, sum]);
+          totalWeighted.set(ci, pairs);
         }
       }
       return { stageId: stage.id, name: stage.name, count: counts[cell] as number, value, weighted };
@@ -179,7 +180,7 @@ export function pipelineAt(table: DealTable, at: TimestampInput, options: Pipeli
       const v = totalValue.get(ci);
       if (v !== undefined) value.push({ amount: fromMinor(v, scaleOf(cur)), currency: cur });
       const w = totalWeighted.get(ci);
-      if (w !== undefined) weighted.push({ amount: formatDecimal(w, scaleOf(cur)), currency: cur });
+      if (w !== undefined) weighted.push({ amount: fromMinor(weightedMinor(w), scaleOf(cur)), currency: cur });
     }
     return { key, count, value, weighted, stages };
   };
