@@ -1,6 +1,6 @@
 import { fail } from '../errors/FunnelError.js';
 import { weightedMinor } from '../internal/money.js';
-import { sumByCell, sumByCellAsOf } from '../internal/openCells.js';
+import { sumByCell, sumByCellAsOf, sumGrouped } from '../internal/openCells.js';
 import type { DealTable } from '../io/dealTable.js';
 import { groupDeals, type DealGroupBy } from '../io/groupDeals.js';
 import type { Money } from '../model/money.js';
@@ -327,11 +327,13 @@ function accumulateFast(table: DealTable, now: number, stageP: ReadonlyArray<num
     abs = 0;
     const X = groupBy === 'segment' ? R : 1;
     const K = (C + 1) * S;
-    const lanes = check ? 1 : 4;
+    const grouped = !check && table.openCellStart.length > 0;
+    const lanes = check || grouped ? 1 : 4;
     const lane = X * K;
     const sumX = new Float64Array(lanes * lane);
     const countX = new Float64Array(lanes * lane);
     if (check) sumByCellAsOf(open, createdAt, now, table.openCell, table.openAmountMinor, groupBy === 'segment', table.openSegment, K, sumX, countX);
+    else if (grouped) sumGrouped(table.openCellStart, table.openAmountByCell, groupBy === 'segment', (table.currencies.length + 1) * S, K, S, sumX, countX);
     else sumByCell(table.openCell, table.openAmountMinor, groupBy === 'segment', table.openSegment, K, lane, sumX, countX);
     sum = new Float64Array(R * C * P);
     count = new Float64Array(R * C * P);

@@ -69,3 +69,34 @@ export function sumByCellAsOf(open: Int32Array, createdAt: Float64Array, now: nu
   }
 }
 
+
+/**
+ * {@link sumByCell} over the grouped layout (`DealTable.openAmountByCell`, `DealTable.openCellStart`):
+ * per group, its deal count is the length of its run and its amount the sum of the run (two running
+ * sums), added to the bucket `x × K + cell` when `bySegment` (x = segment index + 1), else to `cell`.
+ * The runs of currency slot 0 (deals without an amount) are counted, not summed. No scattered adds:
+ * one sequential pass over the amounts. `KL` is the layout's cells per segment ((table currencies +
+ * 1) × stages), `K` the caller's bucket stride (at least `KL`). @internal
+ */
+export function sumGrouped(start: Int32Array, amounts: Float64Array, bySegment: boolean, KL: number, K: number, S: number, sum: Float64Array, count: Float64Array): void {
+  const G = start.length - 1;
+  for (let g = 0; g < G; g++) {
+    const a = start[g] as number;
+    const b = start[g + 1] as number;
+    if (a === b) continue;
+    const x = Math.floor(g / KL);
+    const c = g - x * KL;
+    const o = bySegment ? x * K + c : c;
+    count[o] = (count[o] as number) + (b - a);
+    if (c < S) continue;
+    let s0 = 0;
+    let s1 = 0;
+    let i = a;
+    for (; i + 1 < b; i += 2) {
+      s0 += amounts[i] as number;
+      s1 += amounts[i + 1] as number;
+    }
+    if (i < b) s0 += amounts[i] as number;
+    sum[o] = (sum[o] as number) + s0 + s1;
+  }
+}

@@ -49,7 +49,7 @@ export const DEAL_LOST = 2;
  * The history of deal `i` is the rows `histStart[i] .. histStart[i+1] - 1`; the first row is
  * usually the creation (`histFrom = -1`). Treat every array as read-only: analyses share them.
  *
- * The last fourteen members are **derived** from the others when the table is built (by every builder,
+ * The last sixteen members are **derived** from the others when the table is built (by every builder,
  * {@link dealTableAsOf} included), in one pass over the deals and their history rows (plus one over the
  * stays): the open-deal index, the open deals' own probabilities and their stage, currency, amount,
  * segment and (currency, stage) cell stored contiguously with the bound Σ|amount| of their sums, each deal's terminal stage, the end of
@@ -149,6 +149,19 @@ export interface DealTable {
    */
   readonly openAmountAbsSum: number;
   /**
+   * Derived at build: the open deals' amounts **grouped by (segment, currency, stage)**, so a sum of the
+   * open pipeline per group reads contiguous runs instead of adding deal by deal into buckets (as
+   * {@link DealTable.stayDurations} groups the stays by stage). Group `g = (segment index + 1) × K +
+   * openCell[j]` with `K = (currencies + 1) × stages` (segment index −1, no segment, is 0); group `g`'s
+   * amounts are `openAmountByCell[openCellStart[g] .. openCellStart[g + 1] - 1]`, in deal order; a
+   * deal without an amount is in currency slot 0 (its entry is not money). Both are empty (length 0)
+   * when the groups would outnumber four times the open deals plus 1,024 (very many segments): then
+   * analyses add deal by deal.
+   */
+  readonly openAmountByCell: Float64Array;
+  /** Derived at build: the start of each group of {@link DealTable.openAmountByCell} (length groups + 1), or empty. */
+  readonly openCellStart: Int32Array;
+  /**
    * Derived at build: each deal's **terminal stage** (stage index), how far it got on the path of
    * non-lost stages: for an open or won deal, the furthest (in funnel order) non-lost stage among its
    * current stage and its history rows' `to` stages; for a lost deal, its `lostAtStage` when that is a
@@ -186,7 +199,7 @@ export interface DealTable {
   readonly lastEventAt: number;
 }
 
-/** The derived part of a {@link DealTable} (see its last fourteen members). @internal */
+/** The derived part of a {@link DealTable} (see its last sixteen members). @internal */
 export type DealTableDerived = Pick<
   DealTable,
   | 'openDeals'
@@ -197,6 +210,8 @@ export type DealTableDerived = Pick<
   | 'openSegment'
   | 'openCell'
   | 'openAmountAbsSum'
+  | 'openAmountByCell'
+  | 'openCellStart'
   | 'furthestStage'
   | 'histStayEnd'
   | 'stayCounts'
@@ -206,12 +221,38 @@ export type DealTableDerived = Pick<
 >;
 
 /**
+ * {@link DealTable.openAmountByCell} and {@link DealTable.openCellStart}: a stable counting sort of the
+ * open deals' amounts by group `(segment + 1) × K + cell`; empty when there would be more than
+ * 4 × open deals + 1,024 groups. @internal
+ */
+function groupOpenAmounts(openCell: Int32Array, openSegment: Int32Array, openAmount: Float64Array, K: number, X: number): { openAmountByCell: Float64Array; openCellStart: Int32Array } {
+  const n = openCell.length;
+  const G = X * K;
+  if (G > 4 * n + 1024) return { openAmountByCell: new Float64Array(0), openCellStart: new Int32Array(0) };
+  const start = new Int32Array(G + 1);
+  for (let j = 0; j < n; j++) {
+    const g = ((openSegment[j] as number) + 1) * K + (openCell[j] as number);
+    start[g + 1] = (start[g + 1] as number) + 1;
+  }
+  for (let g = 0; g < G; g++) start[g + 1] = (start[g + 1] as number) + (start[g] as number);
+  const next = start.slice(0, G);
+  const out = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const g = ((openSegment[j] as number) + 1) * K + (openCell[j] as number);
+    const p = next[g] as number;
+    out[p] = openAmount[j] as number;
+    next[g] = p + 1;
+  }
+  return { openAmountByCell: out, openCellStart: start };
+}
+
+/**
  * Computes the derived columns of a table from its base columns (used by every builder, so a table
  * always carries them): one pass over the deals and their history rows, O(deals + history rows). @internal
  */
 export function deriveDealColumns(
   funnel: Funnel,
-  t: Pick<DealTable, 'size' | 'createdAt' | 'stage' | 'status' | 'lostAtStage' | 'closedAt' | 'histStart' | 'histTo' | 'histAt' | 'histStatus' | 'attributes' | 'currencyIndex' | 'amountMinor' | 'segment'>,
+  t: Pick<DealTable, 'size' | 'createdAt' | 'stage' | 'status' | 'lostAtStage' | 'closedAt' | 'histStart' | 'histTo' | 'histAt' | 'histStatus' | 'attributes' | 'currencyIndex' | 'amountMinor' | 'segment' | 'currencies' | 'segments'>,
 ): DealTableDerived {
   const { size, createdAt, stage, status, lostAtStage, closedAt, histStart, histTo, histAt, histStatus, attributes } = t;
   const S = funnel.stages.length;
@@ -292,7 +333,8 @@ export function deriveDealColumns(
     }
   }
   const { stayDurations, runningStayStarts } = groupStays(stayCounts, histTo, histAt, histStayEnd);
-  return { openDeals, openDealProbability: withP === 0 ? new Float64Array(0) : openP, openStage, openCurrencyIndex, openAmountMinor, openSegment, openCell, openAmountAbsSum, furthestStage, histStayEnd, stayCounts, stayDurations, runningStayStarts, lastEventAt: last };
+  const { openAmountByCell, openCellStart } = groupOpenAmounts(openCell, openSegment, openAmountMinor, (t.currencies.length + 1) * S, t.segments.length + 1);
+  return { openAmountByCell, openCellStart, openDeals, openDealProbability: withP === 0 ? new Float64Array(0) : openP, openStage, openCurrencyIndex, openAmountMinor, openSegment, openCell, openAmountAbsSum, furthestStage, histStayEnd, stayCounts, stayDurations, runningStayStarts, lastEventAt: last };
 }
 
 /**
@@ -796,7 +838,7 @@ function assemble(
       cols.lostAtStage[i] = last;
     } else if (st !== DEAL_LOST) cols.lostAtStage[i] = -1;
   }
-  const derived = deriveDealColumns(funnel, { size, createdAt: cols.createdAt, stage: cols.stage, status: cols.status, lostAtStage: cols.lostAtStage, closedAt: cols.closedAt, histStart: start, histTo, histAt, histStatus, attributes: cols.attributes, currencyIndex: cols.currencyIndex, amountMinor: cols.amountMinor, segment: cols.segment });
+  const derived = deriveDealColumns(funnel, { size, createdAt: cols.createdAt, stage: cols.stage, status: cols.status, lostAtStage: cols.lostAtStage, closedAt: cols.closedAt, histStart: start, histTo, histAt, histStatus, attributes: cols.attributes, currencyIndex: cols.currencyIndex, amountMinor: cols.amountMinor, segment: cols.segment, currencies: cols.currencies, segments: cols.segments });
   const table: DealTable = {
     size,
     funnel,

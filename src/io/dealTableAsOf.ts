@@ -126,7 +126,7 @@ export function dealTableAsOf(table: DealTable, at: TimestampInput): DealTable {
   }
   start[m] = w;
   if (w !== rows) fail('INVALID_INPUT', 'a deal table whose history is sorted by time per deal', 'an unsorted history', ['table', 'histAt']);
-  const derived = deriveDealColumns(table.funnel, { size: m, createdAt, stage, status, lostAtStage, closedAt, histStart: start, histTo: hTo, histAt: hAt, histStatus: hStatus, attributes, currencyIndex, amountMinor, segment });
+  const derived = deriveDealColumns(table.funnel, { size: m, createdAt, stage, status, lostAtStage, closedAt, histStart: start, histTo: hTo, histAt: hAt, histStatus: hStatus, attributes, currencyIndex, amountMinor, segment, currencies: table.currencies, segments: table.segments });
   const out: DealTable = {
     size: m,
     funnel: table.funnel,

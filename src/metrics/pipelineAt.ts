@@ -1,6 +1,6 @@
 import { deepFreeze } from '../internal/freeze.js';
 import { fromMinor, scaleOf, weightedMinor } from '../internal/money.js';
-import { sumByCell } from '../internal/openCells.js';
+import { sumByCell, sumGrouped } from '../internal/openCells.js';
 import { toEpochMs } from '../internal/time.js';
 import { DEAL_OPEN, type DealTable } from '../io/dealTable.js';
 import { groupDeals, type DealGroupBy } from '../io/groupDeals.js';
@@ -259,10 +259,13 @@ function accumulateOpen(
 function accumulateCurrent(table: DealTable, C: number, counts: Float64Array, num: Float64Array): void {
   const S = table.stageIds.length;
   const K = (C + 1) * S;
-  const sum = new Float64Array(4 * K);
-  const count = new Float64Array(4 * K);
-  sumByCell(table.openCell, table.openAmountMinor, false, table.openSegment, K, K, sum, count);
-  for (let l = 0; l < 4; l++) {
+  const grouped = table.openCellStart.length > 0;
+  const lanes = grouped ? 1 : 4;
+  const sum = new Float64Array(lanes * K);
+  const count = new Float64Array(lanes * K);
+  if (grouped) sumGrouped(table.openCellStart, table.openAmountByCell, false, K, K, S, sum, count);
+  else sumByCell(table.openCell, table.openAmountMinor, false, table.openSegment, K, K, sum, count);
+  for (let l = 0; l < lanes; l++) {
     for (let s = 0; s < S; s++) {
       counts[s] = (counts[s] as number) + (count[l * K + s] as number);
       for (let ci = 0; ci < C; ci++) {

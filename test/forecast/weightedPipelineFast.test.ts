@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { DEAL_OPEN, DealTable, dealTableAsOf, defineFunnel, weightedPipeline, type DealTable as Table, type WeightedPipelineOptions } from '../../src/index.js';
+import { DEAL_OPEN, DealTable, dealTableAsOf, defineFunnel, pipelineAt, weightedPipeline, type DealTable as Table, type WeightedPipelineOptions } from '../../src/index.js';
 import { columnsOf, dealFunnel, rawDealsArb, visitTimes, type RawDeal } from '../arbitraries/deals.js';
 
 // weightedPipeline's fast path (no probabilityOf; ungrouped, by stage or by segment; own probabilities
@@ -146,9 +146,42 @@ describe('DealTable.openDealProbability and the open deals\' contiguous columns'
         let abs = 0;
         for (const i of t.openDeals) if (has(i)) abs += Math.abs(t.amountMinor[i] as number);
         expect(t.openAmountAbsSum).toBe(abs);
+        // the grouped layout: per (segment, cell) group, the open amounts in deal order
+        const K = (t.currencies.length + 1) * S;
+        const G = (t.segments.length + 1) * K;
+        if (G > 4 * t.openDeals.length + 1024) expect([t.openCellStart.length, t.openAmountByCell.length]).toEqual([0, 0]);
+        else {
+          expect(t.openCellStart.length).toBe(G + 1);
+          for (let g = 0; g < G; g++) {
+            const expected = Array.from(t.openDeals.keys())
+              .filter((j) => ((t.openSegment[j] as number) + 1) * K + (t.openCell[j] as number) === g)
+              .map((j) => t.openAmountMinor[j] as number);
+            expect(Array.from(t.openAmountByCell.subarray(t.openCellStart[g] as number, t.openCellStart[g + 1] as number))).toEqual(expected);
+          }
+        }
       };
       check(table);
       for (const at of instants(deals)) check(dealTableAsOf(table, at));
     },
   );
+});
+
+describe('the open pipeline without the grouped layout (very many segments)', () => {
+  test.prop([rawDealsArb], { numRuns: 15 })('weightedPipeline and pipelineAt add deal by deal and still equal their general paths', (deals) => {
+    // at least 1,000 deals, one segment each: (1,000 + 1) × (currencies + 1) × stages groups > 4 × open + 1,024
+    fc.pre(deals.length > 0);
+    const copies = Math.ceil(1000 / deals.length);
+    const many = Array.from({ length: copies }, (_, r) => deals.map((d) => ({ ...d, id: `${d.id}-${r}` }))).flat();
+    const cols = columnsOf(many);
+    const table = DealTable.fromColumns({ ...cols, segment: many.map((_, i) => `s${i}`), attributes: many.map((d) => ({ owner: d.owner })) }, dealFunnel);
+    expect(table.openCellStart.length).toBe(0);
+    for (const groupBy of [undefined, 'stage', 'segment'] as const) {
+      const o = groupBy === undefined ? {} : { groupBy };
+      expect(weightedPipeline(table, o)).toEqual(weightedPipeline(table, { ...o, probabilityOf }));
+    }
+    const at = Math.max(...many.flatMap(visitTimes), 0) + 1;
+    const now = pipelineAt(table, at);
+    const viaGroups = pipelineAt(table, at, { groupBy: () => 'all' });
+    expect(now.total).toEqual(viaGroups.total);
+  });
 });
