@@ -52,9 +52,10 @@ export const DEAL_LOST = 2;
  * The last sixteen members are **derived** from the others when the table is built (by every builder,
  * {@link dealTableAsOf} included), in one pass over the deals and their history rows (plus one over the
  * stays): the open-deal index, the open deals' own probabilities and their stage, currency, amount,
- * segment and (currency, stage) cell stored contiguously with the bound Σ|amount| of their sums, each deal's terminal stage, the end of
- * each stay, the stays per stage (counts, durations of the ended ones, starts of the running ones) and
- * the table's last event. Analyses read
+ * segment and (currency, stage) cell stored contiguously, the bound Σ|amount| of their sums and their
+ * amounts grouped by (segment, currency, stage), each deal's terminal stage, the end of each stay, the
+ * stays per stage (counts, durations of the ended ones, starts of the running ones) and the table's
+ * last event. Analyses read
  * them instead of re-deriving them on every call; they are consistent with the base columns as long as
  * tables are only made by the builders (do not assemble a table by hand or spread one and replace
  * columns).
