@@ -636,8 +636,8 @@ function periodForecast(
       exits,
       exitRatePerDay: rate,
       meanStayDays: rate === 0 ? null : 1 / rate,
-      pWinWithin: V === null ? (pWin[p] as number) : (V[N * k + p] as number),
-      pLostWithin: VLost === null ? (pLost[p] as number) : (VLost[N * k + p] as number),
+      pWinWithin: V === null || VLost === null ? (pWin[p] as number) : (bandedPair(V[N * k + p] as number, VLost[N * k + p] as number)[0] as number),
+      pLostWithin: V === null || VLost === null ? (pLost[p] as number) : (bandedPair(V[N * k + p] as number, VLost[N * k + p] as number)[1] as number),
       openDeals: nOpen[p] as number,
       expectedWins: openWins[p] as number,
       byStay,
@@ -701,4 +701,14 @@ function periodForecast(
     totalExpectedWins: expectedWins + (nd?.expectedWins ?? 0),
     totalExpectedAmount: table.currencies.map((cur, c) => moneyOut(nm === null ? (openMinor[c] as Decimal) : (openMinor[c] as Decimal).plus(nm[c] as Decimal), cur)),
   };
+}
+
+/**
+ * The banded solver's P(won within H) and P(lost within H) for a fresh deal, solved separately on the
+ * grid (each within O(Δ²)): when their sum exceeds 1 by that error, both are scaled to sum to 1, so
+ * the pair stays a probability split (won, lost, still open). @internal
+ */
+function bandedPair(win: number, lost: number): readonly [number, number] {
+  const total = win + lost;
+  return total > 1 ? [win / total, lost / total] : [win, lost];
 }
