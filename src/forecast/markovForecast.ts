@@ -630,14 +630,16 @@ function periodForecast(
       for (let j = 0; j < w; j++) ex += x.bandCounts[(p * nb + b) * w + j] as number;
       return { fromDay: from, toDay: b + 1 < nb ? (x.bandStarts[b + 1] as number) : null, stayDays: d, exits: ex, wins: x.bandCounts[(p * nb + b) * w + k] as number, exitRatePerDay: d > 0 ? ex / d : null };
     });
+    // a fresh deal's chances of being won and lost within the period (banded: one scaled pair)
+    const fresh = V === null || VLost === null ? [pWin[p] as number, pLost[p] as number] : bandedPair(V[N * k + p] as number, VLost[N * k + p] as number);
     stages.push({
       stageId: name(p),
       stayDays: (stay[p] as number) / DAY_MS,
       exits,
       exitRatePerDay: rate,
       meanStayDays: rate === 0 ? null : 1 / rate,
-      pWinWithin: V === null || VLost === null ? (pWin[p] as number) : (bandedPair(V[N * k + p] as number, VLost[N * k + p] as number)[0] as number),
-      pLostWithin: V === null || VLost === null ? (pLost[p] as number) : (bandedPair(V[N * k + p] as number, VLost[N * k + p] as number)[1] as number),
+      pWinWithin: fresh[0],
+      pLostWithin: fresh[1],
       openDeals: nOpen[p] as number,
       expectedWins: openWins[p] as number,
       byStay,
