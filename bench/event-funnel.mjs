@@ -8,7 +8,9 @@
 // The 5-step ordered 7-day funnel visit → signup → request → proposal → paid is computed with
 // ClickHouse windowFunnel default semantics by all three engines (funnelwise: `clickhouse: true`); the
 // funnelwise default (PostHog rules) is timed too. Both also run on two threads (`funnelwise/threads`:
-// the calling thread and one worker, each on half the units). Timings are medians after warm-up runs;
+// the calling thread and one worker, each on half the units). The counts-only report (`times: false`,
+// no step times: what windowFunnel and the DuckDB query compute) is timed on 1 and 2 threads too, and
+// checked to give the same counts as the full report. Timings are medians after warm-up runs;
 // CPU time (process.cpuUsage, all threads of this process) is printed next to the funnelwise times.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -177,6 +179,9 @@ try {
       fwPh: () => eventFunnel(log, { steps: STEPS, windowMs: WINDOW }),
       fwCh2: () => pool.eventFunnel(log, { steps: STEPS, windowMs: WINDOW, clickhouse: true }),
       fwPh2: () => pool.eventFunnel(log, { steps: STEPS, windowMs: WINDOW }),
+      // counts only (times: false): what windowFunnel and the DuckDB query compute
+      fwChC: () => eventFunnel(log, { steps: STEPS, windowMs: WINDOW, clickhouse: true, times: false }),
+      fwChC2: () => pool.eventFunnel(log, { steps: STEPS, windowMs: WINDOW, clickhouse: true, times: false }),
       unsorted: () => eventFunnel(fromCols(), { steps: STEPS, windowMs: WINDOW, clickhouse: true }),
     };
     // ---- DuckDB and chdb load the same rows from one CSV ----
@@ -243,14 +248,16 @@ try {
       }
     }
     const med = (k) => { const xs = [...samples[k]].sort((a, b) => a - b); const cs = [...cpuSamples[k]].sort((a, b) => a - b); return { ms: xs[xs.length >> 1], min: xs[0], max: xs[xs.length - 1], cpuMs: cs[cs.length >> 1] }; };
-    const ingest = med('ingest'), fwCh = med('fwCh'), fwPh = med('fwPh'), unsorted = med('unsorted'), fwCh2 = med('fwCh2'), fwPh2 = med('fwPh2');
+    const ingest = med('ingest'), fwCh = med('fwCh'), fwPh = med('fwPh'), unsorted = med('unsorted'), fwCh2 = med('fwCh2'), fwPh2 = med('fwPh2'), fwChC = med('fwChC'), fwChC2 = med('fwChC2');
     await pool.close();
     const strip = (r) => { const { threads, ...rules } = r.rules; return JSON.stringify({ ...r, rules }); };
     const sameThreaded = strip(results.fwCh2) === JSON.stringify(results.fwCh) && strip(results.fwPh2) === JSON.stringify(results.fwPh);
     const fwCounts = results.fwCh.steps.map((s) => s.count);
     const phCounts = results.fwPh.steps.map((s) => s.count);
+    const countsOnlySame = [results.fwChC, results.fwChC2].every((r) => JSON.stringify(r.steps.map((s) => [s.count, s.dropped, s.inProgress])) === JSON.stringify(results.fwCh.steps.map((s) => [s.count, s.dropped, s.inProgress])));
     console.log(`funnelwise ingest ${fmt(ingest.ms)} ms; funnel (ClickHouse semantics) ${fmt(fwCh.ms)} ms [${fmt(fwCh.min)}–${fmt(fwCh.max)}] (CPU ${fmt(fwCh.cpuMs)} ms); PostHog rules ${fmt(fwPh.ms)} ms (CPU ${fmt(fwPh.cpuMs)} ms); unsorted columns → funnel ${fmt(unsorted.ms)} ms`);
     console.log(`  on 2 threads (funnelwise/threads; start-up ${fmt(poolStartMs)} ms once, first call ${fmt(poolFirstMs)} ms): ClickHouse semantics ${fmt(fwCh2.ms)} ms [${fmt(fwCh2.min)}–${fmt(fwCh2.max)}] (CPU of both threads ${fmt(fwCh2.cpuMs)} ms), PostHog rules ${fmt(fwPh2.ms)} ms [${fmt(fwPh2.min)}–${fmt(fwPh2.max)}] (CPU ${fmt(fwPh2.cpuMs)} ms); threads used ${results.fwCh2.rules.threads}; speed-up over 1 thread ${(fwCh.ms / fwCh2.ms).toFixed(2)}× / ${(fwPh.ms / fwPh2.ms).toFixed(2)}×; reports identical to 1 thread: ${sameThreaded ? 'YES' : 'NO'}`);
+    console.log(`  counts only (times: false), ClickHouse semantics: 1 thread ${fmt(fwChC.ms)} ms [${fmt(fwChC.min)}–${fmt(fwChC.max)}] (CPU ${fmt(fwChC.cpuMs)} ms), 2 threads ${fmt(fwChC2.ms)} ms [${fmt(fwChC2.min)}–${fmt(fwChC2.max)}] (CPU ${fmt(fwChC2.cpuMs)} ms); counts, drop-off and in progress identical to the full report: ${countsOnlySame ? 'YES' : 'NO'}`);
     console.log(`  fresh process (columns read from a file): ingest ${fmt(mem.ingestMs)} ms, funnel ${fmt(mem.funnelMs)} ms, RSS ${mem.baseRssMB} MB with the columns loaded, peak ${mem.ingestPeakMB} MB after ingest, ${mem.peakRssMB} MB after the funnel`);
     if (rows) console.log(`  row objects (int ids) → fromRows → funnel: ${fmt(rows.ms)} ms, peak ${rows.peakRssMB} MB (incl. the rows)`);
     console.log(`  counts (ClickHouse semantics): ${fwCounts.join(' → ')}; PostHog rules: ${phCounts.join(' → ')}`);
@@ -275,17 +282,18 @@ try {
     const ratio = (ref, x) => (ref ? `${(ref / x).toFixed(1)}×` : 'n/a');
     console.log(`speed-ups (reference time ÷ funnelwise time): ingested funnel vs DuckDB ${ratio(duckRes?.ms, fwCh.ms)}, vs ClickHouse 2 thr ${ratio(chRes?.ms, fwCh.ms)}; unsorted columns → funnel vs ClickHouse 2 thr ${ratio(chRes?.ms, unsorted.ms)}, vs DuckDB ${ratio(duckRes?.ms, unsorted.ms)}`);
     console.log(`  PostHog rules (the default) on the ingested log: vs DuckDB ${ratio(duckRes?.ms, fwPh.ms)}, vs ClickHouse 2 thr ${ratio(chRes?.ms, fwPh.ms)}`);
+    console.log(`  counts only (times: false), like for like with windowFunnel: 1 thread vs DuckDB ${ratio(duckRes?.ms, fwChC.ms)}, vs ClickHouse 2 thr ${ratio(chRes?.ms, fwChC.ms)}; 2 threads vs DuckDB ${ratio(duckRes?.ms, fwChC2.ms)}, vs ClickHouse 2 thr ${ratio(chRes?.ms, fwChC2.ms)}`);
     console.log(`  funnelwise on 2 threads, ingested log: ClickHouse semantics vs DuckDB ${ratio(duckRes?.ms, fwCh2.ms)}, vs ClickHouse 2 thr ${ratio(chRes?.ms, fwCh2.ms)}; PostHog rules vs DuckDB ${ratio(duckRes?.ms, fwPh2.ms)}, vs ClickHouse 2 thr ${ratio(chRes?.ms, fwPh2.ms)}`);
     const verdict = (ok) => (ok ? 'met' : 'NOT met');
     const chRatio = chRes ? chRes.ms / unsorted.ms : null;
     if (n === 1e7) {
       const ok = (x) => verdict(x.ms <= 130 && (!duckRes || duckRes.ms / x.ms >= 20) && (!chRes || chRes.ms / x.ms >= 4));
-      console.log(`target (ingested 10M → funnel ≤ 130 ms, ≥ 20× DuckDB, ≥ 4× ClickHouse 2 thr), ClickHouse semantics: 1 thread ${fmt(fwCh.ms)} ms ${ok(fwCh)}; 2 threads ${fmt(fwCh2.ms)} ms ${ok(fwCh2)}`);
+      console.log(`target (ingested 10M → funnel ≤ 130 ms, ≥ 20× DuckDB, ≥ 4× ClickHouse 2 thr), ClickHouse semantics: full report (counts and step times) 1 thread ${fmt(fwCh.ms)} ms ${ok(fwCh)}, 2 threads ${fmt(fwCh2.ms)} ms ${ok(fwCh2)}; counts only (what windowFunnel computes) 1 thread ${fmt(fwChC.ms)} ms ${ok(fwChC)}, 2 threads ${fmt(fwChC2.ms)} ms ${ok(fwChC2)}`);
     }
     console.log(`targets: ingest ${fmt(mem.ingestMs)} ms fresh / ${fmt(ingest.ms)} ms warm (≤ 900 ms at 10M: ${verdict(n < 1e7 || ingest.ms <= 900)}), peak ${mem.ingestPeakMB} MB (≤ 400 MB at 10M: ${verdict(n < 1e7 || mem.ingestPeakMB <= 400)}); ` +
       `unsorted columns → funnel ${fmt(unsorted.ms)} ms = ${chRatio === null ? 'n/a' : `${chRatio.toFixed(2)}×`} ClickHouse 2 thr (on par: ${chRatio === null ? 'n/a' : verdict(chRatio >= 0.9)})` +
       (rows ? `; row objects → funnel ${fmt(rows.ms)} ms (≤ 120 ms at 1M: ${verdict(n !== 1e6 || rows.ms <= 120)})` : ''));
-    rowsOut.push({ n, ingest: ingest.ms, fwCh: fwCh.ms, fwPh: fwPh.ms, fwCh2: fwCh2.ms, fwPh2: fwPh2.ms, cpu: { fwCh: fwCh.cpuMs, fwPh: fwPh.cpuMs, fwCh2: fwCh2.cpuMs, fwPh2: fwPh2.cpuMs }, poolStartMs, unsorted: unsorted.ms, mem, rows, duck: duckRes, ch: chRes, same, sameThreaded });
+    rowsOut.push({ n, ingest: ingest.ms, fwCh: fwCh.ms, fwPh: fwPh.ms, fwCh2: fwCh2.ms, fwPh2: fwPh2.ms, fwChC: fwChC.ms, fwChC2: fwChC2.ms, countsOnlySame, cpu: { fwCh: fwCh.cpuMs, fwPh: fwPh.cpuMs, fwCh2: fwCh2.cpuMs, fwPh2: fwPh2.cpuMs }, poolStartMs, unsorted: unsorted.ms, mem, rows, duck: duckRes, ch: chRes, same, sameThreaded });
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });

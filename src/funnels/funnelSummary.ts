@@ -11,7 +11,7 @@
 import type { ActionLog } from '../io/actionLog.js';
 import type { CompiledQuery } from './compileQuery.js';
 import type { PassSink } from './fusedPass.js';
-import { newPassSink, passClickhouse, passPosthog } from './fusedPass.js';
+import { fusedPassFor, newPassSink } from './fusedPass.js';
 import type { FunnelUnitResults } from './funnelUnitResults.js';
 
 /**
@@ -136,13 +136,12 @@ export function canScanFunnelSummary(q: CompiledQuery): boolean {
  * The summary of a query {@link canScanFunnelSummary} accepts, in one pass over the log's columns:
  * per unit the same state machine as the engine's PostHog fast path (or ClickHouse's `windowFunnel`
  * level walk), feeding the unit's deepest step and step times directly into the figures. Same results
- * as `summaryFromUnits` over the general engine's output (pinned by a differential test). @internal
+ * as `summaryFromUnits` over the general engine's output (pinned by a differential test). With `times`
+ * false the step times are left out (empty time buffers) and the lighter counting pass runs. @internal
  */
-export function scanFunnelSummary(log: ActionLog, q: CompiledQuery): FunnelSummary {
-  const g = newPassSink(q.n, log.unitCount, 0);
-  const codeStep = fusedCodeSteps(log, q);
-  if (q.attempt === 'clickhouse') passClickhouse(log, q, codeStep, g, 0, log.unitCount);
-  else passPosthog(log, q, codeStep, g, 0, log.unitCount);
+export function scanFunnelSummary(log: ActionLog, q: CompiledQuery, times = true): FunnelSummary {
+  const g = newPassSink(q.n, log.unitCount, 0, times ? undefined : 0);
+  fusedPassFor(q.attempt === 'clickhouse', times)(log, q, fusedCodeSteps(log, q), g, 0, log.unitCount);
   return summaryOfSink(q.n, g);
 }
 

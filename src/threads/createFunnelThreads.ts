@@ -7,7 +7,7 @@ import { runEventFunnel } from '../funnels/eventFunnel.js';
 import type { FunnelSummary } from '../funnels/funnelSummary.js';
 import { fusedCodeSteps, summaryOfSink } from '../funnels/funnelSummary.js';
 import type { PassSink } from '../funnels/fusedPass.js';
-import { mergePassSinks, newPassSink, passClickhouse, passPosthog } from '../funnels/fusedPass.js';
+import { fusedPassFor, mergePassSinks, newPassSink } from '../funnels/fusedPass.js';
 import type { PassReply, PassRequest, WorkerBoot } from './protocol.js';
 import { CONTROL_LENGTH, DEAD, DONE, PROGRESS, runChunks, unitAtEvent } from './protocol.js';
 import { shareLog } from './shareLog.js';
@@ -230,16 +230,15 @@ export async function createFunnelThreadsAt(url: URL, options?: FunnelThreadsOpt
     return m.message as PassReply;
   };
 
-  const scan: FusedScan = (log: ActionLog, q: CompiledQuery): { summary: FunnelSummary; threads: number } => {
+  const scan: FusedScan = (log: ActionLog, q: CompiledQuery, times: boolean): { summary: FunnelSummary; threads: number } => {
     const U = log.unitCount;
     const E = log.eventCount;
     const n = q.n;
     const codeStep = fusedCodeSteps(log, q);
     const want = Math.max(1, Math.min(threads, U, minEvents === 0 ? threads : Math.floor(E / minEvents)));
     if (want === 1 || typeof SharedArrayBuffer !== 'function') {
-      const g = newPassSink(n, U, 0);
-      if (q.attempt === 'clickhouse') passClickhouse(log, q, codeStep, g, 0, U);
-      else passPosthog(log, q, codeStep, g, 0, U);
+      const g = newPassSink(n, U, 0, times ? undefined : 0);
+      fusedPassFor(q.attempt === 'clickhouse', times)(log, q, codeStep, g, 0, U);
       return { summary: summaryOfSink(n, g), threads: 1 };
     }
     // chunks of about E ÷ K events, cut on unit boundaries; every thread takes chunks until none is left
@@ -264,6 +263,7 @@ export async function createFunnelThreadsAt(url: URL, options?: FunnelThreadsOpt
         columns: known >= 0 ? null : { offsets: cols.offsets, time: cols.time, action: cols.action },
         evict,
         clickhouse,
+        times,
         n,
         window: q.window,
         now: q.now,
@@ -273,7 +273,7 @@ export async function createFunnelThreadsAt(url: URL, options?: FunnelThreadsOpt
       s.port.postMessage(req);
     }
     const parts: Array<PassSink | undefined> = new Array<PassSink | undefined>(K);
-    for (const { c, sink } of runChunks(log, q, clickhouse, codeStep, cuts, claim, () => {})) parts[c] = sink;
+    for (const { c, sink } of runChunks(log, q, clickhouse, times, codeStep, cuts, claim, () => {})) parts[c] = sink;
     // every reply is read before any is judged, so no stale reply is left on a port
     const replies = busy.map((s, i) => awaitReply(s, i));
     replies.forEach((reply, i) => {

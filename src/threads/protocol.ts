@@ -4,7 +4,7 @@
  * `funnelwise/threads`. @internal
  */
 import type { PassColumns, PassQuery, PassSink } from '../funnels/fusedPass.js';
-import { newPassSink, passClickhouse, passPosthog } from '../funnels/fusedPass.js';
+import { fusedPassFor, newPassSink } from '../funnels/fusedPass.js';
 
 /** Control block (an `Int32Array` over a `SharedArrayBuffer`): the last finished request's number. @internal */
 export const DONE = 0;
@@ -35,6 +35,8 @@ export interface PassRequest {
   /** Log ids the worker drops from its cache first. */
   readonly evict: ReadonlyArray<number>;
   readonly clickhouse: boolean;
+  /** Whether the step times are computed (`eventFunnel`'s `times`). */
+  readonly times: boolean;
   readonly n: number;
   readonly window: number;
   readonly now: number | null;
@@ -65,17 +67,17 @@ const CHUNK_INITIAL_TIMES = 1024;
 
 /**
  * Takes chunks from the shared counter (`Atomics.add`) until none is left and runs the fused pass on
- * each into a sink of its own; `done` runs after each chunk. Threads that are descheduled simply take
+ * each into a sink of its own (step times only with `times`); `done` runs after each chunk. Threads that are descheduled simply take
  * fewer chunks. @internal
  */
-export function runChunks(cols: PassColumns, q: PassQuery, clickhouse: boolean, codeStep: Int8Array, cuts: Int32Array, claim: Int32Array, done: () => void): Array<{ c: number; sink: PassSink }> {
-  const pass = clickhouse ? passClickhouse : passPosthog;
+export function runChunks(cols: PassColumns, q: PassQuery, clickhouse: boolean, times: boolean, codeStep: Int8Array, cuts: Int32Array, claim: Int32Array, done: () => void): Array<{ c: number; sink: PassSink }> {
+  const pass = fusedPassFor(clickhouse, times);
   const K = cuts.length - 1;
   const out: Array<{ c: number; sink: PassSink }> = [];
   for (let c = Atomics.add(claim, 0, 1); c < K; c = Atomics.add(claim, 0, 1)) {
     const u0 = cuts[c] as number;
     const u1 = cuts[c + 1] as number;
-    const sink = newPassSink(q.n, u1 - u0, u0, CHUNK_INITIAL_TIMES);
+    const sink = newPassSink(q.n, u1 - u0, u0, times ? CHUNK_INITIAL_TIMES : 0);
     pass(cols, q, codeStep, sink, u0, u1);
     out.push({ c, sink });
     done();

@@ -21,7 +21,7 @@ function run(req: PassRequest): { reply: PassReply; transfer: ArrayBuffer[] } {
   const cols = logs.get(req.logId);
   if (cols === undefined) return { reply: { seq: req.seq, ok: false, message: `log ${req.logId} is not cached in the worker` }, transfer: [] };
   const q = { n: req.n, window: req.window, now: req.now };
-  const done = runChunks(cols, q, req.clickhouse, req.codeStep, req.cuts, boot.claim, () => Atomics.add(control, PROGRESS, 1));
+  const done = runChunks(cols, q, req.clickhouse, req.times, req.codeStep, req.cuts, boot.claim, () => Atomics.add(control, PROGRESS, 1));
   const transfer: ArrayBuffer[] = [];
   const chunks: ChunkFigures[] = done.map(({ c, sink: g }) => {
     for (const b of g.gaps) if (b.byteLength > 0) transfer.push(b.buffer as ArrayBuffer);

@@ -358,6 +358,39 @@ describe('laws', () => {
   });
 });
 
+describe('times: false', () => {
+  // u: a@0 b@60 c@180 (two gaps); v: a@0 b@30; w: a@0; x: a@10 c@20 (skips b)
+  const log = ActionLog.fromColumns({
+    unit: ['u', 'u', 'u', 'v', 'v', 'w', 'x', 'x'],
+    time: [0, 60, 180, 0, 30, 0, 10, 20],
+    action: ['a', 'b', 'c', 'a', 'b', 'a', 'a', 'c'],
+  });
+  const steps = ['a', 'b', 'c'];
+  it('leaves every count as it is and the times null (fused pass, both rule sets)', () => {
+    for (const clickhouse of [false, true]) {
+      const full = eventFunnel(log, { steps, windowMs: 1000, clickhouse });
+      const counts = eventFunnel(log, { steps, windowMs: 1000, clickhouse, times: false });
+      expect(full.steps.map((s) => s.count)).toEqual([4, 2, 1]);
+      expect(full.steps.map((s) => s.medianMsFromPrevious)).toEqual([null, 45, 120]);
+      expect(counts.steps.map((s) => [s.count, s.dropped, s.meanMsFromPrevious, s.medianMsFromPrevious])).toEqual([
+        [4, 0, null, null],
+        [2, 2, null, null],
+        [1, 1, null, null],
+      ]);
+      expect({ ...counts, steps: null }).toEqual({ ...full, steps: null });
+    }
+  });
+  it('the same on the engine path (an exclusion) and with unit lists', () => {
+    const q = { steps, windowMs: 1000, exclusions: [{ action: 'c', from: 0, to: 1 }] };
+    const full = eventFunnel(log, { ...q, units: true });
+    const counts = eventFunnel(log, { ...q, units: true, times: false });
+    expect(counts.steps.map((s) => s.count)).toEqual(full.steps.map((s) => s.count));
+    expect(counts.steps.map((s) => s.units)).toEqual(full.steps.map((s) => s.units));
+    expect(counts.steps.every((s) => s.meanMsFromPrevious === null && s.medianMsFromPrevious === null)).toBe(true);
+    expect(full.steps[1]?.meanMsFromPrevious).toBe(45);
+  });
+});
+
 describe('bad input', () => {
   const log = log1('a@0 b@1');
   it('unknown step actions name the step', () => {
@@ -373,6 +406,8 @@ describe('bad input', () => {
     expect(caught(() => eventFunnel(log, { steps: ['a'], clickhouse: true, order: 'strict' })).path).toEqual(['query', 'order']);
     expect(caught(() => eventFunnel(log, { steps: [] })).code).toBe('INVALID_OPTION');
     expect(caught(() => eventFunnel(log, { steps: ['a'], units: 'yes' as never }))).toEqual({ code: 'INVALID_OPTION', path: ['query', 'units'] });
+    expect(caught(() => eventFunnel(log, { steps: ['a'], times: 0 as never }))).toEqual({ code: 'INVALID_OPTION', path: ['query', 'times'] });
+    expect(() => eventFunnel(log, { steps: ['a'], times: 'no' as never })).toThrow(/times.*"no"|"no".*times/s);
   });
   it('duplicate rows are accepted and are separate events: an exact duplicate can fill a repeated step', () => {
     // unit 1: a@0 twice, b@1 twice; unit 2: a@0, a@5

@@ -106,6 +106,12 @@ function check(rows: Row[], query: FunnelQuery): void {
   const full = eventFunnel(log, { ...query, units: true });
   expect(quick.steps).toEqual(full.steps.map(({ units: _units, ...rest }) => rest));
   expect({ ...quick, steps: null }).toEqual({ ...full, steps: null, excludedUnits: undefined });
+  // (d) without the step times (the counting pass): every other figure identical, times null, no time buffers
+  const counted = scanFunnelSummary(log, q, false);
+  expect({ ...plain(counted, n), gapSum: null }).toEqual({ ...plain(fast, n), gapSum: null, gapCount: new Array<number>(n).fill(0), gaps: new Array(n).fill([]) });
+  const noTimes = (r: typeof quick) => ({ ...r, steps: r.steps.map((st) => ({ ...st, meanMsFromPrevious: null, medianMsFromPrevious: null })) });
+  expect(eventFunnel(log, { ...query, times: false })).toEqual(noTimes(quick));
+  expect(eventFunnel(log, { ...query, times: false, units: true })).toEqual(noTimes(full));
 }
 
 describe('fused funnel summary = general engine = reference', () => {

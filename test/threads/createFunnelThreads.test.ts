@@ -127,14 +127,21 @@ const rowsArb: fc.Arbitrary<Row[]> = fc
     return [...out, ...ACTIONS.map((action, i) => ({ unit: 50, time: i * 5000, action }))];
   });
 
-const queryArb: fc.Arbitrary<FunnelQuery> = fc
+const queryArb: fc.Arbitrary<EventFunnelOptions> = fc
   .record({
     steps: fc.uniqueArray(fc.constantFrom(...ACTIONS), { minLength: 1, maxLength: 5 }),
     window: fc.integer({ min: 0, max: 16 }),
     now: fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }),
     clickhouse: fc.boolean(),
+    times: fc.constantFrom(undefined, true, false),
   })
-  .map((r) => ({ steps: r.steps, windowMs: r.window * 1000, ...(r.now !== undefined ? { now: r.now * 1000 } : {}), ...(r.clickhouse ? { clickhouse: true as const } : {}) }));
+  .map((r) => ({
+    steps: r.steps,
+    windowMs: r.window * 1000,
+    ...(r.now !== undefined ? { now: r.now * 1000 } : {}),
+    ...(r.clickhouse ? { clickhouse: true as const } : {}),
+    ...(r.times !== undefined ? { times: r.times } : {}),
+  }));
 
 function logOf(rows: Row[]): ActionLog {
   return ActionLog.fromColumns({ unit: rows.map((r) => r.unit), time: rows.map((r) => r.time), action: rows.map((r) => r.action) });
