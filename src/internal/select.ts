@@ -158,14 +158,40 @@ export function quantilesNonNegative(a: Float64Array, lo: number, hi: number, ps
   return out;
 }
 
-/** Counting pass of {@link quantilesNonNegative}: histogram of the top 16 bits; returns Σ a[lo..hi) in index order. */
+/** Four histograms side by side (lane j at `j × 65536`), folded into one after the counting pass. */
+const LANES = new Int32Array(4 * 65536);
+
+/**
+ * Counting pass of {@link quantilesNonNegative}: histogram of the top 16 bits into `count` (zeroed by
+ * the caller); returns Σ a[lo..hi) in index order. Consecutive values mostly share a bucket, so one
+ * histogram makes each increment wait for the previous one's store; four histograms, one per value
+ * position mod 4, keep four increments in flight (measured: about half the time of one histogram).
+ */
 function sumTopCounts(a: Float64Array, words: Uint32Array, lo: number, hi: number, count: Int32Array): number {
+  const L = LANES;
+  L.fill(0);
   let sum = 0;
-  for (let i = lo; i < hi; i++) {
+  let i = lo;
+  for (const end = hi - 3; i < end; i += 4) {
+    sum += a[i] as number;
+    sum += a[i + 1] as number;
+    sum += a[i + 2] as number;
+    sum += a[i + 3] as number;
+    const t0 = (words[2 * i + 1] as number) >>> 16;
+    const t1 = 65536 + ((words[2 * i + 3] as number) >>> 16);
+    const t2 = 131072 + ((words[2 * i + 5] as number) >>> 16);
+    const t3 = 196608 + ((words[2 * i + 7] as number) >>> 16);
+    L[t0] = (L[t0] as number) + 1;
+    L[t1] = (L[t1] as number) + 1;
+    L[t2] = (L[t2] as number) + 1;
+    L[t3] = (L[t3] as number) + 1;
+  }
+  for (; i < hi; i++) {
     sum += a[i] as number;
     const top = (words[2 * i + 1] as number) >>> 16;
-    count[top] = (count[top] as number) + 1;
+    L[top] = (L[top] as number) + 1;
   }
+  for (let t = 0; t < 65536; t++) count[t] = (L[t] as number) + (L[65536 + t] as number) + (L[131072 + t] as number) + (L[196608 + t] as number);
   return sum;
 }
 

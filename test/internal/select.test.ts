@@ -30,15 +30,31 @@ describe('quantilesNonNegative (radix selection)', () => {
     PS.forEach((p, k) => expect(q?.[k]).toBe(type7(values, p)));
     expect(Array.from(a)).toEqual(before);
   });
-  test.prop([fc.array(fc.double({ min: 0, max: 1e12, noNaN: true }), { minLength: 4096, maxLength: 5000 })], { numRuns: 10 })('fractional values too, and the same as quickselect', (values) => {
+  test.prop([fc.array(fc.double({ min: 0, max: 1e12, noNaN: true }), { minLength: 4096, maxLength: 5000 })], { numRuns: 10 })('fractional values too, and the same as quickselect; the sum in index order', (values) => {
     const a = Float64Array.from(values.map((v) => (Object.is(v, -0) ? 0 : v)));
-    const q = quantilesNonNegative(a, 0, a.length, [0.5, 0.9]);
+    const sum = new Float64Array(1);
+    const q = quantilesNonNegative(a, 0, a.length, [0.5, 0.9], sum);
     expect(q).toEqual([quantileInPlace(Float64Array.from(a), 0, a.length, 0.5), quantileInPlace(Float64Array.from(a), 0, a.length, 0.9)]);
+    // the counting pass's sum: added in index order, bit for bit (fractional sums depend on the order)
+    let s = 0;
+    for (const v of a) s += v;
+    expect(sum[0]).toBe(s);
   });
   test('many equal values (one bucket holds everything)', () => {
     const a = new Float64Array(10_000).fill(3600_000);
     a[0] = 1;
     expect(quantilesNonNegative(a, 0, a.length, [0.5, 0.9, 0])).toEqual([3600_000, 3600_000, 1]);
+  });
+  test('the sum is added in index order: 2^53 and then 5,000 ones (each one is lost to rounding in that order)', () => {
+    const a = new Float64Array(5001).fill(1);
+    a[0] = 2 ** 53;
+    const sum = new Float64Array(1);
+    expect(quantilesNonNegative(a, 0, a.length, [0.5], sum)).toEqual([1]);
+    expect(sum[0]).toBe(2 ** 53); // ones added up first (in lanes, pairs …) would give more
+    const b = a.slice(1, 5001);
+    b[4999] = 2 ** 53; // the 4,999 ones first: their sum survives (2^53 + 4,999 rounds to the even 2^53 + 5,000)
+    quantilesNonNegative(b, 0, b.length, [0.5], sum);
+    expect(sum[0]).toBe(2 ** 53 + 5000);
   });
   test('declines small ranges and values it cannot order by bits', () => {
     expect(quantilesNonNegative(new Float64Array(10), 0, 10, [0.5])).toBeNull();
