@@ -24,7 +24,7 @@ export interface EventFunnelOptions extends FunnelQuery {
    * Compute the times between steps (`meanMsFromPrevious`, `medianMsFromPrevious`). Default `true`.
    * With `false` they are `null` and every count, rate, drop-off and in-progress figure is unchanged:
    * the fused pass then tracks only each unit's deepest step — what ClickHouse's `windowFunnel`
-   * computes — and is about 1.5× faster on large logs (for dashboards of counts, sweeps over many
+   * computes — and is 1.5–2× faster on large logs (for dashboards of counts, sweeps over many
    * funnels, comparisons with ClickHouse).
    */
   readonly times?: boolean | undefined;
@@ -183,7 +183,7 @@ function whyDropped(log: ActionLog, q: CompiledQuery, r: FunnelUnitResults, ende
  * result straight into the step counts and time buffers (no per-unit arrays). The pass is branch-free
  * and works on two units at once; a unit with two events at the same timestamp is redone step by step
  * (about 15–20 ns per event on a 2-core cloud VM, see `docs/performance.md`). With `times: false` a
- * lighter pass tracks only each unit's deepest step (about 1.5× faster). Every other query runs the engine
+ * lighter pass tracks only each unit's deepest step (1.5–2× faster). Every other query runs the engine
  * ({@link evaluateFunnelUnits}: `unitCount × steps × 10` bytes of per-unit output) and two passes over
  * its results. Medians by selection, not sorting (a radix selection: two sequential passes over each
  * step's times). `units: true` adds a scan of each dropped unit's events. In Node, the fused pass can
@@ -238,13 +238,13 @@ export function runEventFunnel(log: ActionLog, options: EventFunnelOptions, scan
   const prevReq = previousRequired(q);
   const single = scan === null ? undefined : 1;
   if (!wantUnits && canScanFunnelSummary(q)) {
-    if (scan === null) return report(q, scanFunnelSummary(log, q, times), prevReq, null, [], undefined, times);
+    if (scan === null) return report(q, scanFunnelSummary(log, q, times), prevReq, null, [], undefined);
     const s = scan(log, q, times);
-    return report(q, s.summary, prevReq, null, [], s.threads, times);
+    return report(q, s.summary, prevReq, null, [], s.threads);
   }
   const { result: r, ended } = evaluateCompiled(log, q, true);
-  const sum = summaryFromUnits(q, r);
-  if (!wantUnits) return report(q, sum, prevReq, null, [], single, times);
+  const sum = summaryFromUnits(q, r, times);
+  if (!wantUnits) return report(q, sum, prevReq, null, [], single);
   const U = r.unitCount;
   const deepest = r.deepest;
   const reached = r.reached;
@@ -269,7 +269,7 @@ export function runEventFunnel(log: ActionLog, options: EventFunnelOptions, scan
       else l.dropped.push({ unit: key, why: whyDropped(log, q, r, ended, u, d, k) });
     }
   }
-  return report(q, sum, prevReq, lists, excludedUnits, single, times);
+  return report(q, sum, prevReq, lists, excludedUnits, single);
 }
 
 /**
@@ -296,8 +296,8 @@ function medianAndSumOfGaps(a: Float64Array, n: number): [number | null, number]
   return [medianOf(a, n), s];
 }
 
-/** Assembles the frozen report from the summary (and the unit lists, when requested); step times only with `times`. */
-function report(q: CompiledQuery, sum: FunnelSummary, prevReq: Int32Array, lists: EventFunnelStepUnits[] | null, excludedUnits: Array<string | number>, threads: number | undefined, times: boolean): EventFunnelReport {
+/** Assembles the frozen report from the summary (and the unit lists, when requested); a summary without step times (`times: false`) gives `null` times. */
+function report(q: CompiledQuery, sum: FunnelSummary, prevReq: Int32Array, lists: EventFunnelStepUnits[] | null, excludedUnits: Array<string | number>, threads: number | undefined): EventFunnelReport {
   const n = q.n;
   const { counts, dropped, inProgress: inProg, gapSum, gapCount, gaps } = sum;
   const start = counts[0] as number;
@@ -306,7 +306,7 @@ function report(q: CompiledQuery, sum: FunnelSummary, prevReq: Int32Array, lists
     const count = counts[k] as number;
     const prev = prevReq[k] as number;
     const prevCount = prev < 0 ? 0 : (counts[prev] as number);
-    const g = times ? (gapCount[k] as number) : 0;
+    const g = gapCount[k] as number;
     // a merged summary (funnelwise/threads) leaves the sums to the median's counting pass: same order, same sum
     const [median, gapTotal] = sum.sumsInMedian === true ? medianAndSumOfGaps(gaps[k] as Float64Array, g) : [medianOfGaps(gaps[k] as Float64Array, g), gapSum[k] as number];
     steps.push({

@@ -60,8 +60,8 @@ export function nextRequired(q: CompiledQuery): Int32Array {
   return nextReq;
 }
 
-/** The summary of every unit from the engine's per-unit results (any query shape). @internal */
-export function summaryFromUnits(q: CompiledQuery, r: FunnelUnitResults): FunnelSummary {
+/** The summary of every unit from the engine's per-unit results (any query shape); the step times only with `times`. @internal */
+export function summaryFromUnits(q: CompiledQuery, r: FunnelUnitResults, times = true): FunnelSummary {
   const n = q.n;
   const U = r.unitCount;
   const deepest = r.deepest;
@@ -96,10 +96,10 @@ export function summaryFromUnits(q: CompiledQuery, r: FunnelUnitResults): Funnel
     }
   }
   // pass 2: gaps from the previous reached step
-  const gaps = Array.from({ length: n }, (_, k) => new Float64Array(k === 0 ? 0 : (counts[k] as number)));
+  const gaps = Array.from({ length: n }, (_, k) => new Float64Array(k === 0 || !times ? 0 : (counts[k] as number)));
   const gapCount = new Int32Array(n);
   const gapSum = new Float64Array(n);
-  for (let u = 0; u < U; u++) {
+  for (let u = 0; times && u < U; u++) {
     const d = deepest[u] as number;
     if (d < 1) continue;
     const base = u * n;

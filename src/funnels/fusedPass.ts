@@ -697,11 +697,18 @@ function phStep(s: number, t: number, window: number, n: number, start: Float64A
  * default semantics or (`posthog`) PostHog's rules: per unit only the level and the last step-1 time —
  * what `windowFunnel` itself computes. Without the chains' event links and the path walk, a plain loop
  * that skips non-step events is the faster form (measured: the branch-free two-unit loop is slower
- * here; the rule-set test is the same for every event, so it is predicted). A unit with two step events
- * at one instant before it completes the funnel is redone by the exact walk (which orders them by
- * step); once the last step is reached, the order of the events at that instant no longer matters
- * (chain starts only grow from a level to the one below it, so the exact order reaches the last step
- * too). @internal
+ * here; the rule-set test is the same for every event, so it is predicted). The two rule sets differ
+ * here only in how the window test rounds (`t − f ≤ w` against `t ≤ f + w`): PostHog's "a level keeps
+ * its chain when the same start reaches it again" changes no level, only which chain's times count.
+ *
+ * Same-instant events: a unit with two step events at one instant before it completes the funnel is
+ * redone by the exact walk (which orders a same-instant group by step). Tracking ties among step events
+ * only is enough, since non-step events change no state. Once the last step is reached no check is
+ * needed: (1) a level's chain start only ever moves later, and is never later than the start of the
+ * level below it; (2) with no tie flagged, the completing event is the first step event at its instant.
+ * So in the exact order the lower steps at that instant run first and can only move the previous
+ * level's start later, and the last-step event still fits the window: the exact walk completes too.
+ * @internal
  */
 function passCounts(log: PassColumns, q: PassQuery, codeStep: Int8Array, g: PassSink, u0: number, u1: number, posthog: boolean): void {
   const n = q.n;
@@ -729,8 +736,7 @@ function passCounts(log: PassColumns, q: PassQuery, codeStep: Int8Array, g: Pass
       prevT = t;
       F[0] = t;
       const f = F[s] as number;
-      // PostHog: a level keeps its chain when the same start reaches it again
-      if (posthog ? t - f <= window && F[s + 1] !== f : t <= f + window) {
+      if (posthog ? t - f <= window : t <= f + window) {
         F[s + 1] = f;
         if (s >= level) {
           level = s + 1;

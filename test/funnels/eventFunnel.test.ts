@@ -380,6 +380,23 @@ describe('times: false', () => {
       expect({ ...counts, steps: null }).toEqual({ ...full, steps: null });
     }
   });
+  it('keeps each rule set\'s window test: PostHog t − f ≤ w, ClickHouse t ≤ f + w (they round differently)', () => {
+    // 0.30000000000000004 − 0.1 = 0.20000000000000004 > 0.2, but 0.1 + 0.2 = 0.30000000000000004:
+    // b is inside the window by ClickHouse's test and outside by PostHog's. Unit 2 has b twice at that
+    // instant (a same-timestamp group, redone by the exact walk); unit 1 once (the fast loop).
+    const b = 0.30000000000000004;
+    const frac = ActionLog.fromColumns({ unit: [1, 1, 2, 2, 2], time: [0.1, b, 0.1, b, b], action: ['a', 'b', 'a', 'b', 'b'] });
+    for (const times of [true, false]) {
+      expect(eventFunnel(frac, { steps: ['a', 'b'], windowMs: 0.2, times }).steps.map((s) => s.count)).toEqual([2, 0]);
+      expect(eventFunnel(frac, { steps: ['a', 'b'], windowMs: 0.2, times, clickhouse: true }).steps.map((s) => s.count)).toEqual([2, 2]);
+      // each unit alone (fast loop / exact walk)
+      for (const unit of [1, 2]) {
+        const one = ActionLog.fromColumns({ unit: unit === 1 ? [1, 1] : [2, 2, 2], time: unit === 1 ? [0.1, b] : [0.1, b, b], action: unit === 1 ? ['a', 'b'] : ['a', 'b', 'b'] });
+        expect(eventFunnel(one, { steps: ['a', 'b'], windowMs: 0.2, times }).steps.map((s) => s.count)).toEqual([1, 0]);
+        expect(eventFunnel(one, { steps: ['a', 'b'], windowMs: 0.2, times, clickhouse: true }).steps.map((s) => s.count)).toEqual([1, 1]);
+      }
+    }
+  });
   it('the same on the engine path (an exclusion) and with unit lists', () => {
     const q = { steps, windowMs: 1000, exclusions: [{ action: 'c', from: 0, to: 1 }] };
     const full = eventFunnel(log, { ...q, units: true });

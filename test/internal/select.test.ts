@@ -45,16 +45,31 @@ describe('quantilesNonNegative (radix selection)', () => {
     a[0] = 1;
     expect(quantilesNonNegative(a, 0, a.length, [0.5, 0.9, 0])).toEqual([3600_000, 3600_000, 1]);
   });
-  test('the sum is added in index order: 2^53 and then 5,000 ones (each one is lost to rounding in that order)', () => {
-    const a = new Float64Array(5001).fill(1);
+  test.each([5000, 70_000])('the sum is added in index order: 2^53 and then %i ones (each one is lost to rounding in that order)', (ones) => {
+    const a = new Float64Array(ones + 1).fill(1);
     a[0] = 2 ** 53;
     const sum = new Float64Array(1);
     expect(quantilesNonNegative(a, 0, a.length, [0.5], sum)).toEqual([1]);
     expect(sum[0]).toBe(2 ** 53); // ones added up first (in lanes, pairs …) would give more
-    const b = a.slice(1, 5001);
-    b[4999] = 2 ** 53; // the 4,999 ones first: their sum survives (2^53 + 4,999 rounds to the even 2^53 + 5,000)
+    const b = a.slice(1);
+    b[ones - 1] = 2 ** 53; // the ones first: their sum survives (2^53 + ones − 1, odd, rounds to the even 2^53 + ones)
     quantilesNonNegative(b, 0, b.length, [0.5], sum);
-    expect(sum[0]).toBe(2 ** 53 + 5000);
+    expect(sum[0]).toBe(2 ** 53 + ones);
+  });
+  test.prop(
+    [fc.array(fc.oneof(fc.integer({ min: 0, max: 2_000_000_000 }), fc.double({ min: 0, max: 1e9, noNaN: true })), { minLength: 65_536, maxLength: 66_000 }), fc.nat({ max: 9 })],
+    // no shrinking: a failure on 65k values would take minutes to shrink
+    { numRuns: 4, endOnFailure: true },
+  )('from 65,536 values (four histogram lanes): the type-7 quantiles of a sorted copy and the index-order sum, on a sub-range', (values, pad) => {
+    const a = new Float64Array(pad + values.length).fill(5);
+    a.set(values.map((v) => (Object.is(v, -0) ? 0 : v)), pad);
+    const sum = new Float64Array(1);
+    const q = quantilesNonNegative(a, pad, a.length, PS, sum);
+    const clean = Array.from(a.subarray(pad));
+    PS.forEach((p, k) => expect(q?.[k]).toBe(type7(clean, p)));
+    let s = 0;
+    for (const v of clean) s += v;
+    expect(sum[0]).toBe(s);
   });
   test('declines small ranges and values it cannot order by bits', () => {
     expect(quantilesNonNegative(new Float64Array(10), 0, 10, [0.5])).toBeNull();
