@@ -5,9 +5,9 @@ import type { CompiledQuery } from '../funnels/compileQuery.js';
 import type { EventFunnelOptions, EventFunnelReport, FusedScan } from '../funnels/eventFunnel.js';
 import { runEventFunnel } from '../funnels/eventFunnel.js';
 import type { FunnelSummary } from '../funnels/funnelSummary.js';
-import { fusedCodeSteps, summaryOfSink } from '../funnels/funnelSummary.js';
+import { fusedCodeSteps, scanFunnelSummary, summaryOfSink } from '../funnels/funnelSummary.js';
 import type { PassSink } from '../funnels/fusedPass.js';
-import { fusedPassFor, mergePassSinks, newPassSink } from '../funnels/fusedPass.js';
+import { mergePassSinks } from '../funnels/fusedPass.js';
 import type { PassReply, PassRequest, WorkerBoot } from './protocol.js';
 import { CONTROL_LENGTH, DEAD, DONE, PROGRESS, runChunks, unitAtEvent } from './protocol.js';
 import { shareLog } from './shareLog.js';
@@ -234,13 +234,9 @@ export async function createFunnelThreadsAt(url: URL, options?: FunnelThreadsOpt
     const U = log.unitCount;
     const E = log.eventCount;
     const n = q.n;
-    const codeStep = fusedCodeSteps(log, q);
     const want = Math.max(1, Math.min(threads, U, minEvents === 0 ? threads : Math.floor(E / minEvents)));
-    if (want === 1 || typeof SharedArrayBuffer !== 'function') {
-      const g = newPassSink(n, U, 0, times ? undefined : 0);
-      fusedPassFor(q.attempt === 'clickhouse', times)(log, q, codeStep, g, 0, U);
-      return { summary: summaryOfSink(n, g), threads: 1 };
-    }
+    if (want === 1 || typeof SharedArrayBuffer !== 'function') return { summary: scanFunnelSummary(log, q, times), threads: 1 };
+    const codeStep = fusedCodeSteps(log, q);
     // chunks of about E ÷ K events, cut on unit boundaries; every thread takes chunks until none is left
     const K = Math.min(U, want * CHUNKS_PER_THREAD);
     const cuts = new Int32Array(K + 1);
